@@ -1,0 +1,259 @@
+"""Checkpoints: one dict of plain types and tensors, saved atomically, loaded with ``weights_only=True`` only.
+
+A checkpoint holds everything needed to rebuild the model and to predict with it::
+
+    {"format": "torch-playground-checkpoint", "version": 1, "name": ..., "created": ISO time,
+     "state_dict": {...}, "model_config": {...}, "train_config": {...},
+     "features": [...], "target": "...", "preprocessing": {...}, "units": {...},
+     "history": [...], "metrics": {...}, "data": {...}, "versions": {...}}
+
+Loading never unpickles arbitrary objects: ``torch.load(..., weights_only=True)`` refuses anything but tensors and
+plain containers, so a file built to run code when unpickled is refused before any of its code runs.
+"""
+
+import io
+import os
+import pickle
+import platform
+import re
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+from core.errors import CheckpointError
+from core.model import MLP, ModelConfig
+
+FORMAT = "torch-playground-checkpoint"
+VERSION = 1
+SUFFIX = ".pt"
+ENV_DIR = "TORCH_PLAYGROUND_CHECKPOINTS"
+MAX_BYTES = 200 * 1024 * 1024  # far above any MLP this app trains; refuses giant uploads before unpickling
+_REQUIRED = ("state_dict", "model_config", "train_config", "features", "target", "preprocessing", "history",
+             "metrics")
+
+
+def checkpoint_dir(directory=None) -> Path:
+    """The folder checkpoints live in: ``directory``, else $TORCH_PLAYGROUND_CHECKPOINTS, else ./checkpoints."""
+    return Path(directory or os.environ.get(ENV_DIR) or "checkpoints")
+
+
+def sanitize_name(name: str) -> str:
+    """A file-name stem from a user's name: letters (any script), digits, '-', '_' and '.'; no path parts."""
+    stem = re.sub(r"\.pt$", "", str(name or "").strip(), flags=re.IGNORECASE)
+    stem = re.sub(r"[^\w.\-]+", "_", stem)  # \w is Unicode-aware: Korean names stay readable
+    stem = stem.strip("._-")[:80]
+    if not stem:
+        raise CheckpointError("Give the checkpoint a name made of letters, digits, '-', '_' or '.'.",
+                              code="bad_name", name=str(name))
+    return stem
+
+
+def versions() -> dict:
+    import numpy
+    import sklearn
+
+    return {"torch": str(torch.__version__), "scikit-learn": str(sklearn.__version__),
+            "numpy": str(numpy.__version__), "python": platform.python_version()}
+
+
+def build(*, name: str, model_config: dict, train_config: dict, prepared, result) -> dict:
+    """The checkpoint dict for a finished (or stopped) run; ``prepared`` is data.Prepared, ``result`` TrainResult."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": sanitize_name(name),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "state_dict": result.state_dict,
+        "model_config": model_config,
+        "train_config": train_config,
+        "features": list(prepared.features),
+        "target": prepared.info["target"],
+        "preprocessing": prepared.preprocessing,
+        "units": dict(prepared.info.get("units", {})),
+        "history": list(result.history),
+        "metrics": dict(result.metrics),
+        "status": result.status,
+        "data": {k: v for k, v in prepared.info.items() if k != "units"} | {
+            "dropped": [d["column"] for d in prepared.report["dropped"]]},
+        "versions": versions(),
+    }
+
+
+def to_bytes(checkpoint: dict) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    return buffer.getvalue()
+
+
+def save(checkpoint: dict, directory=None, *, overwrite: bool = False) -> Path:
+    """Write ``<dir>/<name>.pt`` atomically: a killed process leaves no partial file under a listed name.
+
+    Refuses to replace an existing file unless ``overwrite``; the name is sanitised, so it can never leave the folder.
+    """
+    folder = checkpoint_dir(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = sanitize_name(checkpoint.get("name", ""))
+    checkpoint = {**checkpoint, "name": name}
+    final = folder / f"{name}{SUFFIX}"
+    payload = to_bytes(checkpoint)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".partial", dir=folder)  # not *.pt: never listed
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp, final)
+        else:
+            try:
+                os.link(tmp, final)  # atomic, and fails if the name exists: no race between check and write
+            except FileExistsError:
+                raise CheckpointError(f"A checkpoint named {name!r} already exists. Choose another name or "
+                                      "delete the old one first.", code="exists", name=name) from None
+            except OSError:  # file systems without hard links: fall back to an exclusive check, then rename
+                if final.exists():
+                    raise CheckpointError(f"A checkpoint named {name!r} already exists. Choose another name or "
+                                          "delete the old one first.", code="exists", name=name) from None
+                os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return final
+
+
+def unique_name(stem: str, directory=None) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``... whichever is not taken yet in the folder."""
+    stem = sanitize_name(stem)
+    folder = checkpoint_dir(directory)
+    name, i = stem, 1
+    while (folder / f"{name}{SUFFIX}").exists():
+        i += 1
+        name = f"{stem}-{i}"
+    return name
+
+
+def _refuse(why: str, code: str) -> CheckpointError:
+    return CheckpointError(f"{why} Only checkpoints saved by Torch Playground (its Train page or "
+                           "`python -m core train`) can be loaded.", code=code)
+
+
+def load(source, *, map_location="cpu") -> dict:
+    """Load and validate a checkpoint from a path, bytes or a file-like object. Never runs code from the file."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise CheckpointError(f"No checkpoint file at {path}.", code="not_found", path=str(path))
+        if path.stat().st_size > MAX_BYTES:
+            raise _refuse("The file is too large to be a checkpoint of this app.", "too_big")
+        data = path.read_bytes()
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        data = source.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _refuse("The file is too large to be a checkpoint of this app.", "too_big")
+    if not data:
+        raise _refuse("The file is empty.", "empty")
+    try:
+        obj = torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        if "weights_only" in str(err) or "global" in str(err).lower():
+            raise _refuse("The file contains Python objects that could run code when loaded, so it was refused "
+                          "and nothing in it was run.", "unsafe") from None
+        raise _refuse("The file is not a readable checkpoint (it is corrupt or truncated).", "corrupt") from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError, IndexError, TypeError,
+            AttributeError, UnicodeDecodeError, MemoryError, OverflowError):
+        raise _refuse("The file is not a readable checkpoint (it is corrupt, truncated or not a PyTorch file).",
+                      "corrupt") from None
+    return validate(obj)
+
+
+def validate(obj) -> dict:
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        if isinstance(obj, dict) and obj and all(isinstance(v, torch.Tensor) for v in obj.values()):
+            raise _refuse("This is a bare state_dict (weights only): it lacks the model's configuration and "
+                          "preprocessing.", "bare_state_dict")
+        raise _refuse("This PyTorch file is not a Torch Playground checkpoint.", "foreign")
+    if obj.get("version") != VERSION:
+        raise _refuse(f"This checkpoint has format version {obj.get('version')!r}; this app reads version "
+                      f"{VERSION}.", "version")
+    missing = [k for k in _REQUIRED if k not in obj]
+    if missing:
+        raise _refuse(f"The checkpoint lacks {', '.join(missing)}.", "incomplete")
+    build_model(obj)  # the weights must fit the architecture the config describes
+    return obj
+
+
+def build_model(checkpoint: dict) -> MLP:
+    """The lecture's pattern: instantiate the model class from the saved config, then ``load_state_dict``."""
+    try:
+        config = ModelConfig(**checkpoint["model_config"])
+        model = MLP(config)
+        model.load_state_dict(checkpoint["state_dict"])
+    except (TypeError, ValueError, RuntimeError, KeyError) as err:
+        first = str(err).strip().splitlines()[0][:300] if str(err).strip() else type(err).__name__
+        raise CheckpointError(f"The checkpoint's weights do not fit its model configuration ({first}). It was "
+                              "saved by a different architecture or edited.", code="architecture") from None
+    except CheckpointError:
+        raise
+    except Exception as err:  # ConfigError from a tampered config
+        raise CheckpointError(f"The checkpoint's model configuration is invalid: {err}", code="architecture") from None
+    model.eval()
+    return model
+
+
+def summary(checkpoint: dict, path: Path | None = None) -> dict:
+    """The metadata a list of checkpoints shows: name, data, features, target, metrics, date, size."""
+    info = {
+        "name": checkpoint.get("name", path.stem if path else ""),
+        "dataset": checkpoint.get("data", {}).get("name", ""),
+        "target": checkpoint["target"],
+        "features": list(checkpoint["features"]),
+        "test_mae": checkpoint["metrics"].get("test_mae"),
+        "test_rmse": checkpoint["metrics"].get("test_rmse"),
+        "test_r2": checkpoint["metrics"].get("test_r2"),
+        "epochs": len(checkpoint["history"]),
+        "hidden": list(checkpoint["model_config"].get("hidden", [])),
+        "created": checkpoint.get("created", ""),
+    }
+    if path is not None:
+        info["path"] = str(path)
+        info["bytes"] = path.stat().st_size
+    return info
+
+
+def list_checkpoints(directory=None) -> list[dict]:
+    """Summaries of the readable checkpoints in the folder, newest first; unreadable files are listed as such."""
+    folder = checkpoint_dir(directory)
+    if not folder.is_dir():
+        return []
+    items = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        try:
+            items.append(summary(load(path), path))
+        except CheckpointError as err:
+            items.append({"name": path.stem, "path": str(path), "error": str(err), "created": "",
+                          "bytes": path.stat().st_size})
+    return sorted(items, key=lambda item: item.get("created", ""), reverse=True)
+
+
+def resolve(name_or_path, directory=None) -> Path:
+    """A checkpoint path from a path, or from a bare name in the checkpoint folder."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    candidate = checkpoint_dir(directory) / f"{sanitize_name(str(name_or_path))}{SUFFIX}"
+    if candidate.is_file():
+        return candidate
+    raise CheckpointError(f"No checkpoint {str(name_or_path)!r} (looked for {path} and {candidate}). List them "
+                          "with `python -m core list`.", code="not_found", path=str(name_or_path))
+
+
+def delete(name: str, directory=None) -> None:
+    path = checkpoint_dir(directory) / f"{sanitize_name(name)}{SUFFIX}"
+    if not path.is_file():
+        raise CheckpointError(f"No checkpoint named {name!r}.", code="not_found", path=str(name))
+    path.unlink()

@@ -1,0 +1,144 @@
+"""Predictions from a checkpoint: raw feature rows in, the target's own units out.
+
+The saved preprocessing is applied with the same ``data.transform`` that prepared the training data. Rows that
+cannot be predicted are reported by number, never dropped silently; values outside the training range are flagged.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+
+from core import checkpoint as ckpt
+from core.data import describe_units, transform, unscale_target
+from core.errors import PredictionError
+
+MAX_LISTED = 1000  # problems listed one by one; beyond this they are counted
+
+
+@dataclass
+class PredictionReport:
+    """Predictions for a table of rows: NaN where a row could not be predicted, with the reasons."""
+
+    predictions: np.ndarray  # (rows,) in the target's units
+    problems: list = field(default_factory=list)  # {"row", "line", "column", "value", "message", "code"}
+    out_of_range: list = field(default_factory=list)  # {"row", "column", "value", "min", "max"}
+    n_bad_rows: int = 0
+    n_out_of_range_rows: int = 0
+    imputed: int = 0  # empty cells filled with the training median / most frequent value
+
+    def frame(self, rows: pd.DataFrame, column: str) -> pd.DataFrame:
+        """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows."""
+        notes = [""] * len(rows)
+        for item in self.out_of_range:
+            notes[item["row"] - 1] += f"{item['column']} outside training range; "
+        for item in self.problems:
+            notes[item["row"] - 1] += f"{item['message']}; "
+        out = rows.copy()
+        out[column] = self.predictions
+        out["note"] = [n.rstrip("; ") for n in notes]
+        return out
+
+
+class Predictor:
+    """Rebuilds the model from a checkpoint (config → ``MLP`` → ``load_state_dict``) and predicts with it."""
+
+    def __init__(self, checkpoint: dict):
+        self.checkpoint = checkpoint
+        self.model = ckpt.build_model(checkpoint)  # already in eval mode
+        self.preprocessing = checkpoint["preprocessing"]
+        self.features = list(checkpoint["features"])
+        self.target = checkpoint["target"]
+        self.units = dict(checkpoint.get("units", {}))
+        self.numeric = {c["name"]: c for c in self.preprocessing["numeric"]}
+        self.categorical = {c["name"]: c for c in self.preprocessing["categorical"]}
+
+    @classmethod
+    def from_file(cls, source) -> "Predictor":
+        return cls(ckpt.load(source))
+
+    @property
+    def test_mae(self) -> float | None:
+        return self.checkpoint["metrics"].get("test_mae")
+
+    def describe(self, value: float) -> str:
+        """A prediction with its unit, dollars spelled out for California (2.068 → $206,800)."""
+        return describe_units(value, self.units.get(self.target, ""))
+
+    def defaults(self) -> dict:
+        """A starting value per feature: the training median, or the most frequent category."""
+        return {**{n: c["median"] for n, c in self.numeric.items()},
+                **{n: c["fill"] for n, c in self.categorical.items()}}
+
+    def _check_columns(self, columns):
+        missing = [f for f in self.features if f not in columns]
+        if not missing:
+            return
+        hints = []
+        for name in missing:
+            close = difflib.get_close_matches(name, [str(c) for c in columns], n=1, cutoff=0.6)
+            hints.append(f"{name} (found {close[0]!r}?)" if close else name)
+        raise PredictionError(f"Missing column(s): {', '.join(hints)}. This checkpoint expects the columns "
+                              f"{', '.join(self.features)}.", code="missing_columns", missing=missing,
+                              expected=self.features)
+
+    def predict_frame(self, rows: pd.DataFrame) -> PredictionReport:
+        """Predict every row of a DataFrame that has the checkpoint's feature columns (extra columns are ignored)."""
+        self._check_columns(rows.columns)
+        X = rows[self.features].reset_index(drop=True).copy()
+        bad = np.zeros(len(X), dtype=bool)
+        problems, out_of_range = [], []
+        oor_rows = np.zeros(len(X), dtype=bool)
+        for name, col in self.numeric.items():
+            raw = X[name]
+            values = pd.to_numeric(raw, errors="coerce").astype(float)
+            not_number = raw.notna().to_numpy() & values.isna().to_numpy()
+            infinite = np.isinf(values.to_numpy())
+            for mask, code, what in ((not_number, "not_a_number", "is not a number"),
+                                     (infinite, "infinite", "is infinite")):
+                for i in np.flatnonzero(mask):
+                    if len(problems) < MAX_LISTED:
+                        problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name,
+                                         "value": str(raw.iloc[i]), "code": code,
+                                         "message": f"{name}={raw.iloc[i]!s} {what}"})
+                bad |= mask
+            values[infinite] = np.nan
+            v = values.to_numpy()
+            outside = ~np.isnan(v) & ((v < col["min"]) | (v > col["max"]))
+            oor_rows |= outside
+            for i in np.flatnonzero(outside)[:MAX_LISTED - len(out_of_range)]:
+                out_of_range.append({"row": int(i) + 1, "column": name, "value": float(v[i]),
+                                     "min": col["min"], "max": col["max"]})
+            X[name] = values
+        for name, col in self.categorical.items():
+            raw = X[name]
+            unseen = raw.notna().to_numpy() & ~raw.astype(str).isin(col["categories"]).to_numpy()
+            for i in np.flatnonzero(unseen):
+                if len(problems) < MAX_LISTED:
+                    problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name, "value": str(raw.iloc[i]),
+                                     "code": "unseen_category",
+                                     "message": f"{name}={raw.iloc[i]!s} was not seen in training "
+                                                f"(known: {', '.join(col['categories'])})"})
+            bad |= unseen
+            X[name] = raw.astype(object).where(raw.notna(), np.nan)
+        matrix, imputed = transform(X, self.preprocessing)
+        with torch.no_grad():
+            scaled = self.model(torch.from_numpy(matrix)).squeeze(1).numpy()  # (rows,)
+        predictions = unscale_target(scaled.astype(np.float64), self.preprocessing)
+        predictions[bad] = np.nan
+        return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()), imputed)
+
+    def predict_one(self, values: dict) -> tuple[float, PredictionReport]:
+        """Predict one row given as ``{feature: value}``; raises PredictionError if it cannot be predicted."""
+        unknown = [k for k in values if k not in self.features]
+        if unknown:
+            raise PredictionError(f"Unknown feature(s): {', '.join(unknown)}. This checkpoint expects "
+                                  f"{', '.join(self.features)}.", code="unknown_columns", unknown=unknown,
+                                  expected=self.features)
+        report = self.predict_frame(pd.DataFrame([values]))
+        if report.n_bad_rows:
+            raise PredictionError("; ".join(p["message"] for p in report.problems) + ". Enter a number for each "
+                                  "feature.", code="bad_value")
+        return float(report.predictions[0]), report

@@ -1,0 +1,53 @@
+"""One training run as plain data in, plain data out: what a worker process executes.
+
+The app never trains in a thread of its server process (threads fight over the GIL and stall every page); it sends
+a ``Job`` to a worker process, which calls ``execute``. Everything in a ``Job`` and every event is picklable:
+configs are dataclasses of plain fields, data are NumPy arrays, results are lists, floats and CPU tensors.
+"""
+
+import traceback
+from dataclasses import dataclass
+
+import torch
+
+from core.callbacks import EventSink, StopOnEvent
+from core.data import Prepared
+from core.errors import PlaygroundError
+from core.model import ModelConfig
+from core.trainer import Trainer, TrainConfig
+
+
+@dataclass
+class Job:
+    prepared: Prepared
+    model_config: ModelConfig
+    train_config: TrainConfig
+    threads: int = 1  # torch threads in the worker: one per run keeps runs from slowing each other
+
+
+def set_threads(threads: int) -> None:
+    """Torch's intra-op threads for this process (a process-wide setting: call it only where the process is yours)."""
+    if threads and threads > 0 and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+
+
+def execute(job: Job, emit, stop=None, callbacks=()) -> None:
+    """Train ``job`` and report through ``emit(dict)``; the last event is ``done`` or ``error``.
+
+    ``stop`` is any object with ``is_set()`` (a ``multiprocessing.Event``): the run ends within one report
+    interval and keeps what it has learned. Meant to be the body of a worker process; it owns that process's
+    thread count and its global RNG (which only dropout uses; weights and shuffling use the run's own generator).
+    """
+    set_threads(job.threads)
+    torch.manual_seed(job.train_config.seed)
+    sinks = [EventSink(emit), *callbacks] + ([StopOnEvent(stop)] if stop is not None else [])
+    try:
+        result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)
+    except PlaygroundError as err:
+        emit({"event": "error", "message": str(err), "code": err.code, "params": err.params})
+        return
+    except Exception as err:  # a bug, not bad input: report it so the page can show it without hanging
+        emit({"event": "error", "message": f"Internal error: {type(err).__name__}: {err}", "code": "internal",
+              "params": {}, "traceback": traceback.format_exc()})
+        return
+    emit({"event": "done", "result": result})

@@ -1,0 +1,183 @@
+"""The training loop of the lecture: shuffle each epoch, mini-batches, ``zero_grad`` → ``backward`` → ``step``,
+then evaluation under ``model.eval()`` and ``torch.no_grad()``.
+
+Two things differ from the textbook loop, both measured (``python bench/bench_trainer.py``): the data set sits on the
+device as two tensors and each epoch takes one shuffled copy that batches slice, instead of a ``DataLoader`` that
+collates every batch; and the optimizer step calls torch's fused kernel directly (``core/optim.py``).
+"""
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+from sklearn.metrics import r2_score
+from torch import nn
+
+from core.callbacks import DivergenceCheck, StopTraining
+from core.data import Prepared
+from core.device import resolve_device
+from core.errors import ConfigError, TrainingDiverged
+from core.model import MLP, ModelConfig
+from core.optim import OPTIMIZERS, make_optimizer
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 20
+    batch_size: int = 20
+    lr: float = 1e-3
+    optimizer: str = "adam"  # "adam" or "sgd"
+    momentum: float = 0.9  # SGD only
+    weight_decay: float = 0.0
+    seed: int = 0  # seeds initial weights and shuffling through the run's own torch.Generator
+    device: str = "auto"  # "auto": CUDA, then MPS, else the CPU
+    report_every: int = 50  # batches between on_batch_end events (live curves, Stop checks, NaN checks)
+    max_steps: int = 0  # end after this many optimizer steps; 0 = no limit (tiny runs in tests)
+
+    def __post_init__(self):
+        if not 1 <= self.epochs <= 10_000:
+            raise ConfigError("Epochs must be between 1 and 10,000.", code="epochs")
+        if not 1 <= self.batch_size <= 1_000_000:
+            raise ConfigError("Batch size must be at least 1.", code="batch_size")
+        if not (math.isfinite(self.lr) and 0 < self.lr <= 100):
+            raise ConfigError("The learning rate must be a positive number no larger than 100 (the lecture "
+                              "uses 0.001).", code="lr")
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(f"Unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.",
+                              code="optimizer")
+        if not 0 <= self.momentum < 1 or self.weight_decay < 0:
+            raise ConfigError("Momentum must be in [0, 1) and weight decay at least 0.", code="momentum")
+        if self.report_every < 1 or self.max_steps < 0:
+            raise ConfigError("report_every must be at least 1 and max_steps at least 0.")
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: plain data and CPU tensors, so it can cross a process boundary."""
+
+    state_dict: dict
+    history: list  # one dict per epoch
+    metrics: dict  # test metrics of the final model, in the target's units
+    status: str  # "finished" or "stopped"
+    steps: int
+    seconds: float
+    device: str
+    predictions: list = field(default_factory=list)  # final test-set predictions, in the target's units
+
+
+class Trainer:
+    """Trains an MLP on prepared data and announces what happens through callbacks.
+
+    ``history`` is a list of per-epoch dicts: epoch, step, train_loss (MSE on the training batches, in the
+    target's units squared), test_mse, test_mae, seconds (since the start), epoch_seconds, samples_per_s.
+    """
+
+    def __init__(self, model_config: ModelConfig, train_config: TrainConfig | None = None, callbacks=()):
+        self.model_config = model_config
+        self.train_config = train_config or TrainConfig()
+        self.callbacks = [DivergenceCheck(), *callbacks]
+        self.device = resolve_device(self.train_config.device)
+        self.generator = torch.Generator().manual_seed(self.train_config.seed)  # this run's own randomness
+        self.model = MLP(model_config)
+        self.model.reset_parameters(self.generator)
+        self.model.to(self.device)
+        self.loss_fn = nn.MSELoss()
+        self.history = []
+
+    def notify(self, name: str, **kw):
+        for callback in self.callbacks:
+            getattr(callback, name)(self, **kw)
+
+    def _tensor(self, array: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(np.ascontiguousarray(array), dtype=torch.float32).to(self.device)
+
+    @torch.no_grad()
+    def evaluate(self, X: torch.Tensor, y: torch.Tensor, target: dict) -> tuple[torch.Tensor, dict]:
+        """Test-set predictions (target units) and their MSE and MAE, under ``model.eval()`` and ``no_grad``."""
+        self.model.eval()
+        pred = self.model(X).squeeze(1) * target["scale"] + target["mean"]  # (n_test,)
+        self.model.train()
+        err = pred - y
+        return pred, {"test_mse": float((err * err).mean()), "test_mae": float(err.abs().mean())}
+
+    def fit(self, data: Prepared) -> TrainResult:
+        cfg, target = self.train_config, data.preprocessing["target"]
+        if data.n_features != self.model_config.n_features:
+            raise ConfigError(f"The model expects {self.model_config.n_features} features; the data has "
+                              f"{data.n_features}.")
+        X = self._tensor(data.X_train)  # (n_train, n_features), moved to the device once
+        y = self._tensor((data.y_train - target["mean"]) / target["scale"]).unsqueeze(1)  # (n_train, 1)
+        X_test, y_test = self._tensor(data.X_test), self._tensor(data.y_test)
+        n, bs = len(X), cfg.batch_size
+        batches = math.ceil(n / bs)
+        optimizer = make_optimizer(cfg.optimizer, self.model.parameters(), cfg.lr, cfg.momentum, cfg.weight_decay)
+        loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
+        step, status, start = 0, "finished", time.perf_counter()
+        self.history = []
+        self.model.train()
+        self.notify("on_train_begin", epochs=cfg.epochs, batches_per_epoch=batches, n_train=n,
+                    n_test=len(X_test), device=str(self.device))
+        try:
+            for epoch in range(1, cfg.epochs + 1):
+                self.notify("on_epoch_begin", epoch=epoch)
+                epoch_start = time.perf_counter()
+                order = torch.randperm(n, generator=self.generator).to(self.device)
+                X_epoch, y_epoch = X[order], y[order]  # one shuffled copy per epoch; batches are slices of it
+                window, window_rows, epoch_loss, epoch_rows = torch.zeros((), device=self.device), 0, 0.0, 0
+                for batch, i in enumerate(range(0, n, bs), start=1):
+                    xb, yb = X_epoch[i:i + bs], y_epoch[i:i + bs]  # (batch, n_features), (batch, 1)
+                    optimizer.zero_grad()
+                    loss = self.loss_fn(self.model(xb), yb)
+                    loss.backward()
+                    optimizer.step()
+                    window.add_(loss.detach(), alpha=len(xb))
+                    window_rows += len(xb)
+                    step += 1
+                    last = batch == batches or step == cfg.max_steps
+                    if step % cfg.report_every == 0 or last:
+                        total = float(window) * loss_units
+                        epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + window_rows
+                        self.notify("on_batch_end", epoch=epoch, batch=batch, step=step,
+                                    loss=total / window_rows, batches=batches, seconds=time.perf_counter() - start)
+                        window.zero_()
+                        window_rows = 0
+                    if step == cfg.max_steps:
+                        break
+                _, metrics = self.evaluate(X_test, y_test, target)
+                now = time.perf_counter()
+                record = {"epoch": epoch, "step": step, "train_loss": epoch_loss / epoch_rows, **metrics,
+                          "seconds": now - start, "epoch_seconds": now - epoch_start,
+                          "samples_per_s": epoch_rows / max(now - epoch_start, 1e-9)}
+                self.history.append(record)
+                self.notify("on_epoch_end", record=record)
+                if step == cfg.max_steps:
+                    break
+        except StopTraining as stop:
+            status = stop.reason
+        except TrainingDiverged:
+            self.notify("on_train_end", result=None)
+            raise
+        result = self._result(X_test, y_test, target, status, step, time.perf_counter() - start)
+        self.notify("on_train_end", result=result)
+        return result
+
+    def _result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
+        pred, metrics = self.evaluate(X_test, y_test, target)
+        pred_np, y_np = pred.cpu().numpy(), y_test.cpu().numpy()
+        if not np.isfinite(pred_np).all():
+            raise TrainingDiverged("Training diverged: the model's predictions are not finite numbers. Lower the "
+                                   "learning rate and train again.", code="diverged_predictions")
+        metrics["test_rmse"] = math.sqrt(metrics["test_mse"])
+        metrics["test_r2"] = float(r2_score(y_np, pred_np)) if len(y_np) > 1 else float("nan")
+        if self.history:
+            metrics["train_loss"] = self.history[-1]["train_loss"]
+        state_dict = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        return TrainResult(state_dict=state_dict, history=list(self.history), metrics=metrics, status=status,
+                           steps=steps, seconds=seconds, device=str(self.device), predictions=pred_np.tolist())
+
+
+def config_dict(config) -> dict:
+    """A config dataclass as plain types (tuples become lists), for checkpoints and JSON."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()}
