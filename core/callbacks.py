@@ -39,15 +39,29 @@ class Callback:
 
 
 class DivergenceCheck(Callback):
-    """Ends the run with a clear error as soon as the training loss is NaN or infinite."""
+    """Ends the run with a clear error when the training loss is NaN, infinite, or exploding.
+
+    Exploding: more than ``factor`` times the loss of always predicting the mean (the variance of the training
+    target). Adam at learning rate 10 rarely reaches NaN; it oscillates at losses 10⁴–10¹⁰ times that, which is
+    divergence all the same.
+    """
+
+    def __init__(self, factor: float = 1000.0):
+        self.factor = factor
 
     def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
-        if not math.isfinite(loss):
-            lr = trainer.train_config.lr
-            raise TrainingDiverged(
-                f"Training diverged: the loss became {loss} at epoch {epoch}, step {step} (learning rate {lr:g}). "
-                f"Lower the learning rate (try {lr / 10:g}) and train again.",
-                code="diverged", loss=str(loss), epoch=epoch, step=step, lr=lr)
+        baseline = getattr(trainer, "baseline_mse", None)
+        exploded = baseline is not None and baseline > 0 and loss > self.factor * baseline
+        if math.isfinite(loss) and not exploded:
+            return
+        lr = trainer.train_config.lr
+        why = f"became {loss}" if not math.isfinite(loss) else (
+            f"reached {loss:.3g}, over {self.factor:,.0f} times the loss of always predicting the mean "
+            f"({baseline:.3g})")
+        raise TrainingDiverged(
+            f"Training diverged: the loss {why} at epoch {epoch}, step {step} (learning rate {lr:g}). "
+            f"Lower the learning rate (try {lr / 10:g}) and train again.",
+            code="diverged", loss=str(loss), epoch=epoch, step=step, lr=lr)
 
 
 class StopOnEvent(Callback):

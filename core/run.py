@@ -32,7 +32,8 @@ def set_threads(threads: int) -> None:
 
 
 def execute(job: Job, emit, stop=None, callbacks=()) -> None:
-    """Train ``job`` and report through ``emit(dict)``; the last event is ``done`` or ``error``.
+    """Train ``job`` and report through ``emit(dict)``; the last event is ``done`` (with a portable
+    ``TrainResult``: call ``with_tensors()`` on it) or ``error`` (with a message and its code).
 
     ``stop`` is any object with ``is_set()`` (a ``multiprocessing.Event``): the run ends within one report
     interval and keeps what it has learned. Meant to be the body of a worker process; it owns that process's
@@ -50,4 +51,4 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
         emit({"event": "error", "message": f"Internal error: {type(err).__name__}: {err}", "code": "internal",
               "params": {}, "traceback": traceback.format_exc()})
         return
-    emit({"event": "done", "result": result})
+    emit({"event": "done", "result": result.portable()})  # receiver: result.with_tensors()

@@ -8,7 +8,7 @@ collates every batch; and the optimizer step calls torch's fused kernel directly
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
@@ -66,6 +66,18 @@ class TrainResult:
     device: str
     predictions: list = field(default_factory=list)  # final test-set predictions, in the target's units
 
+    def portable(self) -> "TrainResult":
+        """A copy whose weights are NumPy arrays: pickled by value, so it survives the worker process exiting.
+
+        (Tensors put on a multiprocessing queue travel as shared-memory handles that die with their process.)
+        """
+        return replace(self, state_dict={k: v.numpy() if isinstance(v, torch.Tensor) else v
+                                         for k, v in self.state_dict.items()})
+
+    def with_tensors(self) -> "TrainResult":
+        """The inverse of ``portable``: weights as CPU tensors again, ready for ``load_state_dict``."""
+        return replace(self, state_dict={k: torch.as_tensor(v) for k, v in self.state_dict.items()})
+
 
 class Trainer:
     """Trains an MLP on prepared data and announces what happens through callbacks.
@@ -85,6 +97,7 @@ class Trainer:
         self.model.to(self.device)
         self.loss_fn = nn.MSELoss()
         self.history = []
+        self.baseline_mse = None
 
     def notify(self, name: str, **kw):
         for callback in self.callbacks:
@@ -114,6 +127,7 @@ class Trainer:
         batches = math.ceil(n / bs)
         optimizer = make_optimizer(cfg.optimizer, self.model.parameters(), cfg.lr, cfg.momentum, cfg.weight_decay)
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
+        self.baseline_mse = float(np.var(data.y_train))  # the loss of always predicting the mean
         step, status, start = 0, "finished", time.perf_counter()
         self.history = []
         self.model.train()

@@ -1,0 +1,144 @@
+"""The command line: `python -m core train|predict|list`, as instructors and analysts script it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from core.__main__ import main
+from core.predict import Predictor
+from tests.conftest import ROOT
+
+
+def cli(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ckpt")
+    run = cli("train", "--dataset", "diabetes", "--epochs", "3", "--out", out, "--name", "diab", "--json")
+    assert run.returncode == 0, run.stderr
+    return run, out
+
+
+def test_train_json_is_one_object_with_the_results(trained):
+    run, out = trained
+    summary = json.loads(run.stdout)  # the whole of stdout is exactly one JSON object
+    assert {"test_mae", "test_rmse", "test_r2", "epochs", "seconds", "checkpoint"} <= set(summary)
+    assert summary["epochs"] == 3 and summary["checkpoint"] == str(out / "diab.pt")
+    assert (out / "diab.pt").is_file()
+    assert "training" in run.stderr and "100%" in run.stderr  # the progress bar went to stderr
+
+
+def test_train_refuses_to_overwrite_a_checkpoint(trained):
+    _, out = trained
+    before = (out / "diab.pt").read_bytes()
+    code = main(["train", "--dataset", "diabetes", "--epochs", "1", "--out", str(out), "--name", "diab", "--quiet"])
+    assert code == 2 and (out / "diab.pt").read_bytes() == before
+
+
+def test_predict_values_matches_the_predictor(trained, capsys):
+    _, out = trained
+    values = {"age": 50, "sex": 1, "bmi": 25.3, "bp": 94, "s1": 180, "s2": 110, "s3": 45, "s4": 4, "s5": 4.6, "s6": 91}
+    code = main(["predict", "--checkpoint", str(out / "diab.pt"), "--json", "--values",
+                 *[f"{k}={v}" for k, v in values.items()]])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected, _ = Predictor.from_file(out / "diab.pt").predict_one(values)
+    assert printed["prediction"] == pytest.approx(expected, rel=1e-6)
+    assert printed["target"] == "progression"
+
+
+def test_predict_text_output_names_the_target_and_warns_out_of_range(trained, capsys):
+    _, out = trained
+    code = main(["predict", "--checkpoint", str(out / "diab.pt"), "--values", "age=50", "sex=1", "bmi=80", "bp=94",
+                 "s1=180", "s2=110", "s3=45", "s4=4", "s5=4.6", "s6=91"])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out.startswith("progression: ")
+    assert "bmi=80 is outside the training range" in captured.err
+
+
+def test_predict_csv_appends_predictions(trained, tmp_path):
+    _, out = trained
+    from core.data import load_diabetes
+
+    rows = load_diabetes().frame.drop(columns="progression").head(25).astype({"bmi": object})
+    rows.loc[3, "bmi"] = "heavy"
+    rows.to_csv(tmp_path / "in.csv", index=False)
+    run = cli("predict", "--checkpoint", out / "diab.pt", "--csv", tmp_path / "in.csv", "--out", tmp_path / "o.csv")
+    assert run.returncode == 0, run.stderr
+    scored = pd.read_csv(tmp_path / "o.csv")
+    assert len(scored) == 25 and "predicted_progression" in scored
+    assert scored["predicted_progression"].isna().tolist() == [i == 3 for i in range(25)]
+    assert "line 5: bmi=heavy is not a number" in run.stderr  # reported by line, not dropped silently
+
+
+def test_list_shows_saved_checkpoints(trained, capsys):
+    _, out = trained
+    assert main(["list", "--dir", str(out), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [i["name"] for i in items] == ["diab"] and items[0]["target"] == "progression"
+
+
+def test_train_on_a_csv_with_target(tmp_path, capsys):
+    from core.data import load_diabetes
+
+    load_diabetes().frame.to_csv(tmp_path / "d.csv", index=False)
+    code = main(["train", "--dataset", str(tmp_path / "d.csv"), "--target", "bmi", "--epochs", "1", "--quiet",
+                 "--json", "--out", str(tmp_path / "ck")])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["target"] == "bmi" and "bmi" not in summary["features"] and "progression" in summary["features"]
+
+
+def _bad_csv(tmp_path):
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    return ["train", "--dataset", str(tmp_path / "bad.csv"), "--target", "b"]
+
+
+def _garbage_checkpoint(tmp_path):
+    (tmp_path / "junk.pt").write_bytes(os.urandom(2048))
+    return ["predict", "--checkpoint", str(tmp_path / "junk.pt"), "--values", "a=1"]
+
+
+@pytest.mark.parametrize("make_args,expected", [
+    (lambda p: ["train", "--dataset", str(p / "missing.csv"), "--target", "y"], "No such file"),
+    (lambda p: ["train", "--dataset", "diabetes", "--lr", "-1"], "learning rate"),
+    (lambda p: ["train", "--dataset", "diabetes", "--epochs", "0"], "Epochs"),
+    (lambda p: ["train", "--dataset", "diabetes", "--target", "nope"], "There is no column 'nope'"),
+    (lambda p: ["train", "--dataset", "diabetes", "--hidden", "0"], "Hidden layers"),
+    (_bad_csv, "at least 20"),
+    (lambda p: ["predict", "--checkpoint", str(p / "none.pt"), "--values", "a=1"], "No checkpoint"),
+    (_garbage_checkpoint, "not a readable checkpoint"),
+])
+def test_bad_input_is_one_sentence_and_exit_2(tmp_path, capsys, make_args, expected):
+    code = main(make_args(tmp_path) + (["--quiet"] if make_args(tmp_path)[0] == "train" else []))
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and expected in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [["train", "--hidden", "a,b"], ["train", "--device", "tpu"], ["predict"], []])
+def test_malformed_arguments_exit_2_with_usage(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2 and "usage:" in capsys.readouterr().err
+
+
+def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
+    run = cli("train", "--dataset", tmp_path / "missing.csv", "--target", "y")
+    assert run.returncode == 2 and "Traceback" not in run.stderr and run.stderr.startswith("error: ")
+
+
+@pytest.mark.california
+def test_california_at_defaults_reaches_the_lectures_quality(california_table, tmp_path):
+    run = cli("train", "--dataset", "california", "--json", "--quiet", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["epochs"] == 20 and summary["n_train"] == 16512
+    assert summary["test_mae"] <= 0.37  # the lecture's loop: ~0.353; predicting the mean: 0.906
