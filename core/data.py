@@ -96,7 +96,8 @@ class Prepared:
 
     @property
     def features(self) -> list[str]:
-        return [c["name"] for c in self.preprocessing["numeric"]] + [c["name"] for c in self.preprocessing["categorical"]]
+        p = self.preprocessing
+        return [c["name"] for c in p["numeric"]] + [c["name"] for c in p["categorical"]]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ class Prepared:
 
 
 def _can_reach(host: str, port: int = 443, timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to host opens within ``timeout`` seconds, DNS included (a hung resolver counts as no)."""
+    """Whether a TCP connection to host opens within ``timeout`` seconds, DNS included (a hung resolver: no)."""
     result = []
 
     def attempt():
@@ -218,7 +219,7 @@ def _numeric_like(text: str) -> bool:
         return False
 
 
-_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+(,\d+)?\s*$")  # whole numbers too: "2" beside "1,5" in one column
 
 
 def read_csv(source, name: str | None = None) -> Table:
@@ -233,21 +234,26 @@ def read_csv(source, name: str | None = None) -> Table:
             raw = path.read_bytes()
         except FileNotFoundError:
             raise DataError(f"No such file: {path}. Check the path.", code="csv_not_found", path=str(path)) from None
+        except PermissionError:
+            raise DataError(f"{path} cannot be read (permission denied).", code="csv_not_found",
+                            path=str(path)) from None
         except IsADirectoryError:
             raise DataError(f"{path} is a folder, not a CSV file.", code="csv_not_found", path=str(path)) from None
     elif isinstance(source, (bytes, bytearray, memoryview)):
         raw = bytes(source)
     else:
         raw = source.read(MAX_BYTES + 1)
+        if isinstance(raw, str):  # a file opened in text mode
+            raw = raw.encode("utf-8")
     name = name or "upload.csv"
     if len(raw) > MAX_BYTES:
         raise _too_big(len(raw))
-    if not raw.strip():
-        raise DataError("The file is empty. Choose a CSV file with a header row and data rows.", code="csv_empty")
     if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:8192]:
         raise DataError("This is not a CSV text file (it looks like a binary file such as an Excel workbook). "
                         "Save it as CSV (comma-separated) and upload that.", code="csv_binary")
     text, encoding = _decode(raw)
+    if not text.strip():  # after decoding, so that a byte-order mark or Unicode spaces alone count as empty
+        raise DataError("The file is empty. Choose a CSV file with a header row and data rows.", code="csv_empty")
     header = text.lstrip().splitlines()[0]
     sep = ";" if header.count(";") > header.count(",") else ","
     try:
@@ -256,8 +262,9 @@ def read_csv(source, name: str | None = None) -> Table:
         raise DataError("The file is empty. Choose a CSV file with a header row and data rows.",
                         code="csv_empty") from None
     except pd.errors.ParserError as err:
-        raise DataError(f"The file is not a well-formed CSV: {err}. Every row needs as many fields as the header.",
-                        code="csv_malformed", detail=str(err)) from None
+        detail = str(err).strip()  # pandas ends its message with a line break
+        raise DataError(f"The file is not a well-formed CSV: {detail}. Every row needs as many fields as the header.",
+                        code="csv_malformed", detail=detail) from None
     if len(frame) > MAX_ROWS:
         raise DataError(f"The file has more than {MAX_ROWS:,} rows. Use a sample of at most {MAX_ROWS:,} rows.",
                         code="csv_too_many_rows", limit=MAX_ROWS)
@@ -272,6 +279,11 @@ def read_csv(source, name: str | None = None) -> Table:
         raise DataError("The first row looks like data, not column names. Add a header row with a name for each "
                         "column and upload again.", code="csv_no_header")
     frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.columns.has_duplicates:  # "a" and "a " are one name once spaces are removed
+        twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+        raise DataError(f"Column names must be unique; {', '.join(map(repr, twice))} appears more than once "
+                        "(spaces around names are ignored). Rename the columns and upload again.",
+                        code="csv_duplicate_columns", columns=twice)
     notes = [f"encoding {encoding}", f"separator {sep!r}"]
     if sep == ";":  # Excel in many locales writes ';' with decimal commas
         for col in [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]:
@@ -291,7 +303,7 @@ def _too_big(size: int) -> DataError:
 
 
 def load(source: str, target: str | None = None) -> Table:
-    """A built-in data set by name, or a CSV by path; ``target`` overrides (or, for a CSV, names) the column to predict."""
+    """A built-in data set by name, or a CSV by path; ``target`` overrides (for a CSV: names) the column to predict."""
     table = load_builtin(source) if source in BUILTIN else read_csv(source)
     if target:
         table.target = target
@@ -346,13 +358,15 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
         raise DataError(f"There is no column {target!r}. Columns: {', '.join(map(str, frame.columns))}.",
                         code="target_missing", target=target, columns=list(map(str, frame.columns)))
     values = frame[target]
-    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-        bad = values.notna() & pd.to_numeric(values, errors="coerce").isna()
-        example = values[bad].iloc[0] if bad.any() else ""
-        raise DataError(f"The target column {target!r} is not numeric (e.g. {example!r} on line {_rows(bad, 1)}). "
-                        "A regressor predicts numbers: choose a numeric column.", code="target_not_numeric",
-                        target=target, example=str(example))
-    return values.astype(float)
+    is_bool = pd.api.types.is_bool_dtype(values)
+    if is_bool or not pd.api.types.is_numeric_dtype(values):
+        bad = values.notna() & (is_bool or pd.to_numeric(values, errors="coerce").isna())
+        if bad.any():  # none where every cell is empty (a file with a header and no rows): too_few_rows says so
+            example = str(values[bad].iloc[0])  # str: no numpy repr such as np.True_
+            raise DataError(f"The target column {target!r} is not numeric (e.g. {example!r} on line "
+                            f"{_rows(bad, 1)}). A regressor predicts numbers: choose a numeric column.",
+                            code="target_not_numeric", target=target, example=example)
+    return pd.to_numeric(values, errors="coerce").astype(float)
 
 
 def _check_finite(frame: pd.DataFrame):
@@ -424,16 +438,21 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
 
 
 def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool) -> dict:
-    """Fit scikit-learn's imputer, scaler and one-hot encoder on the training split; return their parameters as lists."""
+    """Fit scikit-learn's imputer, scaler and one-hot encoder on the training split; return their parameters as lists.
+
+    ``keep_empty_features``: a column with values only in test rows is imputed with 0 rather than silently skipped,
+    which would shift every later column's parameters.
+    """
     num, cat = plan["numeric"], plan["categorical"]
     columns = ColumnTransformer([
-        ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), num),
-        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), cat),
+        ("num", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()), num),
+        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent", keep_empty_features=True),
+                               OneHotEncoder(handle_unknown="ignore")), cat),
     ])
     columns.fit(X_train)
     numeric = []
     if num:
-        imputer, scaler = columns.named_transformers_["num"].steps[0][1], columns.named_transformers_["num"].steps[1][1]
+        (_, imputer), (_, scaler) = columns.named_transformers_["num"].steps
         values = X_train[num].astype(float)
         for i, col in enumerate(num):
             numeric.append({
@@ -446,7 +465,7 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
             })
     categorical = []
     if cat:
-        imputer, encoder = columns.named_transformers_["cat"].steps[0][1], columns.named_transformers_["cat"].steps[1][1]
+        (_, imputer), (_, encoder) = columns.named_transformers_["cat"].steps
         for i, col in enumerate(cat):
             categorical.append({
                 "name": col,
