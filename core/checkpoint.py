@@ -14,11 +14,14 @@ plain containers, so a file built to run code when unpickled is refused before a
 import io
 import os
 import pickle
+import pickletools
 import platform
 import re
+import struct
 import tempfile
 import zipfile
-from datetime import datetime, timezone
+import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -31,6 +34,9 @@ VERSION = 1
 SUFFIX = ".pt"
 ENV_DIR = "TORCH_PLAYGROUND_CHECKPOINTS"
 MAX_BYTES = 200 * 1024 * 1024  # far above any MLP this app trains; refuses giant uploads before unpickling
+MAX_NAME = 80  # letters in a checkpoint's name
+MAX_NAME_BYTES = 240  # file systems allow 255 bytes per file name; a Korean letter takes 3 bytes, some letters 4
+_CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}  # import or call
 _REQUIRED = ("state_dict", "model_config", "train_config", "features", "target", "preprocessing", "history",
              "metrics")
 
@@ -44,11 +50,17 @@ def sanitize_name(name: str) -> str:
     """A file-name stem from a user's name: letters (any script), digits, '-', '_' and '.'; no path parts."""
     stem = re.sub(r"\.pt$", "", str(name or "").strip(), flags=re.IGNORECASE)
     stem = re.sub(r"[^\w.\-]+", "_", stem)  # \w is Unicode-aware: Korean names stay readable
-    stem = stem.strip("._-")[:80]
+    stem = _clip(stem.strip("._-")).strip("._-")
     if not stem:
         raise CheckpointError("Give the checkpoint a name made of letters, digits, '-', '_' or '.'.",
                               code="bad_name", name=str(name))
     return stem
+
+
+def _clip(stem: str, suffix: str = "") -> str:
+    """``stem`` cut between letters so that ``stem + suffix`` keeps within MAX_NAME letters and MAX_NAME_BYTES."""
+    stem = stem[:MAX_NAME - len(suffix)].encode()[:MAX_NAME_BYTES - len(suffix.encode())]
+    return stem.decode(errors="ignore") + suffix  # "ignore" drops a letter cut in half
 
 
 def versions() -> dict:
@@ -65,7 +77,7 @@ def build(*, name: str, model_config: dict, train_config: dict, prepared, result
         "format": FORMAT,
         "version": VERSION,
         "name": sanitize_name(name),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "state_dict": result.state_dict,
         "model_config": model_config,
         "train_config": train_config,
@@ -94,8 +106,17 @@ def save(checkpoint: dict, directory=None, *, overwrite: bool = False) -> Path:
     Refuses to replace an existing file unless ``overwrite``; the name is sanitised, so it can never leave the folder.
     """
     folder = checkpoint_dir(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     name = sanitize_name(checkpoint.get("name", ""))
+    try:
+        return _save(checkpoint, folder, name, overwrite)
+    except OSError as err:  # disk full, permission denied, a file where the folder should be
+        raise CheckpointError(f"Could not write the checkpoint to {folder}: {err.strerror or err}. Check the "
+                              "folder and free space, then save again.", code="write_failed",
+                              folder=str(folder)) from None
+
+
+def _save(checkpoint: dict, folder: Path, name: str, overwrite: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     checkpoint = {**checkpoint, "name": name}
     final = folder / f"{name}{SUFFIX}"
     payload = to_bytes(checkpoint)
@@ -131,7 +152,7 @@ def unique_name(stem: str, directory=None) -> str:
     name, i = stem, 1
     while (folder / f"{name}{SUFFIX}").exists():
         i += 1
-        name = f"{stem}-{i}"
+        name = _clip(stem, f"-{i}")  # a long stem is shortened, or saving would cut the suffix off again
     return name
 
 
@@ -159,16 +180,44 @@ def load(source, *, map_location="cpu") -> dict:
         raise _refuse("The file is empty.", "empty")
     try:
         obj = torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as err:
-        if "weights_only" in str(err) or "global" in str(err).lower():
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError,
+            IndexError, TypeError, AttributeError, UnicodeDecodeError, MemoryError, OverflowError,
+            struct.error) as err:  # struct.error: a pickle cut off inside a length field
+        if isinstance(err, pickle.UnpicklingError) and _runs_code(data, str(err)):
             raise _refuse("The file contains Python objects that could run code when loaded, so it was refused "
                           "and nothing in it was run.", "unsafe") from None
-        raise _refuse("The file is not a readable checkpoint (it is corrupt or truncated).", "corrupt") from None
-    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError, IndexError, TypeError,
-            AttributeError, UnicodeDecodeError, MemoryError, OverflowError):
         raise _refuse("The file is not a readable checkpoint (it is corrupt, truncated or not a PyTorch file).",
                       "corrupt") from None
     return validate(obj)
+
+
+def _pickle_stream(data: bytes) -> bytes:
+    """The pickle inside a file: ``data.pkl`` of a torch zip archive, else the bytes themselves."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            name = next((n for n in archive.namelist() if n.endswith("data.pkl")), None)
+            if name is None:
+                return data
+            with archive.open(name) as member:
+                return member.read(MAX_BYTES)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, RuntimeError, ValueError, EOFError):
+        return data  # torch read it, so this is rare: classify the bytes as they are
+
+
+def _runs_code(data: bytes, message: str) -> bool:
+    """Whether ``weights_only`` refused the file for importing or calling something, rather than for being garbage.
+
+    torch wraps every refusal, random bytes included, in the same "Weights only load failed" message, so its
+    wording cannot tell the two apart. A named global can; pickle protocols 4-5 stop torch at their framing opcodes
+    before any global is read, so a well-formed pickle is read (never run) with ``pickletools`` to find one.
+    """
+    if "GLOBAL " in message:
+        return True
+    try:
+        ops = {op.name for op, _, _ in pickletools.genops(_pickle_stream(data))}
+    except (ValueError, EOFError, IndexError, KeyError):  # not a well-formed pickle: corrupt, not dangerous
+        return False
+    return bool(ops & _CODE_OPCODES)
 
 
 def validate(obj) -> dict:
@@ -183,8 +232,36 @@ def validate(obj) -> dict:
     missing = [k for k in _REQUIRED if k not in obj]
     if missing:
         raise _refuse(f"The checkpoint lacks {', '.join(missing)}.", "incomplete")
-    build_model(obj)  # the weights must fit the architecture the config describes
+    if not _well_formed(obj):
+        raise _refuse("The checkpoint's metadata is damaged (its features, preprocessing or metrics do not have "
+                      "the expected form).", "incomplete")
+    model = build_model(obj)  # the weights must fit the architecture the config describes
+    pre = obj["preprocessing"]
+    width = len(pre["numeric"]) + sum(len(c["categories"]) for c in pre["categorical"])  # what transform() makes
+    if not model.config.n_features == width == len(pre["encoded_names"]):
+        raise _refuse("The checkpoint's preprocessing does not match its model's number of inputs.", "incomplete")
     return obj
+
+
+def _well_formed(obj: dict) -> bool:
+    """The shapes every reader of a checkpoint relies on: lists of names, dicts of numbers."""
+    pre = obj["preprocessing"]
+    try:
+        return (isinstance(obj["features"], list) and all(isinstance(f, str) for f in obj["features"])
+                and isinstance(obj["target"], str) and isinstance(obj["history"], list)
+                and isinstance(obj["metrics"], dict) and isinstance(obj.get("data", {}), dict)
+                and isinstance(obj.get("units", {}), dict) and isinstance(obj["model_config"], dict)
+                and isinstance(pre, dict) and isinstance(pre["encoded_names"], list)
+                and all(isinstance(c["name"], str) and all(isinstance(c[k], float | int) for k in
+                                                           ("median", "mean", "scale", "min", "max"))
+                        for c in pre["numeric"])
+                and all(isinstance(c["name"], str) and isinstance(c["fill"], str)
+                        and isinstance(c["categories"], list) for c in pre["categorical"])
+                and all(isinstance(pre["target"][k], float | int) for k in ("mean", "scale"))
+                and [c["name"] for c in pre["numeric"]] + [c["name"] for c in pre["categorical"]]
+                == obj["features"])
+    except (KeyError, TypeError):
+        return False
 
 
 def build_model(checkpoint: dict) -> MLP:
@@ -194,8 +271,11 @@ def build_model(checkpoint: dict) -> MLP:
         model = MLP(config)
         model.load_state_dict(checkpoint["state_dict"])
     except (TypeError, ValueError, RuntimeError, KeyError) as err:
-        first = str(err).strip().splitlines()[0][:300] if str(err).strip() else type(err).__name__
-        raise CheckpointError(f"The checkpoint's weights do not fit its model configuration ({first}). It was "
+        # load_state_dict's first line is only a heading; the mismatches follow it, one per line
+        lines = [line.strip().rstrip(".") for line in str(err).splitlines() if line.strip()]
+        lines = [line for line in lines if not line.startswith("Error(s) in loading")]
+        detail = "; ".join(lines)[:300] or type(err).__name__
+        raise CheckpointError(f"The checkpoint's weights do not fit its model configuration ({detail}). It was "
                               "saved by a different architecture or edited.", code="architecture") from None
     except CheckpointError:
         raise

@@ -76,10 +76,12 @@ class Predictor:
         missing = [f for f in self.features if f not in columns]
         if not missing:
             return
+        # a misspelling is a column the checkpoint does not use; case is ignored ("BMI" for "bmi")
+        unused = {str(c).lower(): str(c) for c in columns if c not in self.features}
         hints = []
         for name in missing:
-            close = difflib.get_close_matches(name, [str(c) for c in columns], n=1, cutoff=0.6)
-            hints.append(f"{name} (found {close[0]!r}?)" if close else name)
+            close = difflib.get_close_matches(str(name).lower(), list(unused), n=1, cutoff=0.6)
+            hints.append(f"{name} (found {unused[close[0]]!r}?)" if close else name)
         raise PredictionError(f"Missing column(s): {', '.join(hints)}. This checkpoint expects the columns "
                               f"{', '.join(self.features)}.", code="missing_columns", missing=missing,
                               expected=self.features)
@@ -88,6 +90,7 @@ class Predictor:
         """Predict every row of a DataFrame that has the checkpoint's feature columns (extra columns are ignored)."""
         self._check_columns(rows.columns)
         X = rows[self.features].reset_index(drop=True).copy()
+        empty = X.isna().to_numpy()  # (rows, features): the cells imputation fills, unlike bad values set to NaN below
         bad = np.zeros(len(X), dtype=bool)
         problems, out_of_range = [], []
         oor_rows = np.zeros(len(X), dtype=bool)
@@ -123,11 +126,12 @@ class Predictor:
                                                 f"(known: {', '.join(col['categories'])})"})
             bad |= unseen
             X[name] = raw.astype(object).where(raw.notna(), np.nan)
-        matrix, imputed = transform(X, self.preprocessing)
+        matrix, _ = transform(X, self.preprocessing)
         with torch.no_grad():
             scaled = self.model(torch.from_numpy(matrix)).squeeze(1).numpy()  # (rows,)
         predictions = unscale_target(scaled.astype(np.float64), self.preprocessing)
         predictions[bad] = np.nan
+        imputed = int(empty[~bad].sum())  # in the rows that were predicted
         return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()), imputed)
 
     def predict_one(self, values: dict) -> tuple[float, PredictionReport]:
