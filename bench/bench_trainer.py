@@ -6,13 +6,15 @@ $100k. Variants, run interleaved (a, b, c0, c, d per seed, then again per repeat
 
   (a)  textbook   DataLoader(TensorDataset, shuffle=True) + nn.Module + torch.optim.Adam + zero_grad/backward/step
   (b)  sklearn    MLPRegressor(solver="adam", batch_size=20, alpha=0, fixed max_iter)
-  (c0) bare       the trainer's loop inline (randperm + one gather per epoch, slices, LeanAdam), no callbacks
+  (t0) training   the trainer's loop inline (randperm + one gather per epoch, slices, LeanAdam) and nothing else
+  (c0) bare       (t0) plus what the trainer records, written by hand: each epoch's training loss and test MSE/MAE
+                  (under model.eval() and torch.no_grad()) — the like-for-like baseline for the callback machinery
   (c)  trainer    core.trainer.Trainer(...).fit(prep) (includes its built-in DivergenceCheck)
   (d)  trainer+cb the trainer with a recording Callback and an EventSink(list.append)
 
 Time is wall-clock per variant from building the model to the final test evaluation, divided by the epochs
-(seconds per epoch, median over runs); samples/s = training rows × epochs / that time. Figures only: nothing here
-asserts on time.
+(seconds per epoch, median over runs; "cpu s/ep" is the same in process CPU time, steadier when other processes
+share the CPUs); samples/s = training rows × epochs / that time. Figures only: nothing here asserts on time.
 
     python bench/bench_trainer.py                          # 20 epochs, seed 0
     python bench/bench_trainer.py --epochs 20 --seeds 0,1,2 --repeats 1 --json out.json
@@ -47,7 +49,8 @@ from core.optim import LeanAdam  # noqa: E402
 from core.trainer import TrainConfig, Trainer  # noqa: E402
 
 BATCH, LR, HIDDEN = 20, 1e-3, (128, 128)
-VARIANTS = {"a": "textbook loop", "b": "MLPRegressor", "c0": "bare loop", "c": "trainer", "d": "trainer+callbacks"}
+VARIANTS = {"a": "textbook loop", "b": "MLPRegressor", "t0": "training only", "c0": "bare loop", "c": "trainer",
+            "d": "trainer+callbacks"}
 
 
 class TextbookMLP(nn.Module):
@@ -106,25 +109,38 @@ def run_sklearn(d, epochs, seed):
     return mae(model.predict(d["X_test"]) * d["scale"] + d["mean"], d["y_test"])
 
 
-def run_bare(d, epochs, seed):
-    """The trainer's loop with everything but the training itself taken out (same RNG use, so same weights)."""
+def run_bare(d, epochs, seed, records=True):
+    """The trainer's loop by hand (same RNG use, so same weights). With ``records``, it also keeps what the trainer's
+    history keeps, the cheapest way: each epoch's mean training loss and test MSE/MAE."""
     generator = torch.Generator().manual_seed(seed)
     model = MLP(ModelConfig(n_features=d["X_train"].shape[1]))
     model.reset_parameters(generator)
     X, y = torch.from_numpy(d["X_train"]), torch.from_numpy(d["y_scaled"]).unsqueeze(1)
+    X_test, y_test = torch.from_numpy(d["X_test"]), torch.from_numpy(d["y_test"])
     optimizer, loss_fn, n = LeanAdam(model.parameters(), lr=LR), nn.MSELoss(), len(X)
+    history = []
     model.train()
     for _ in range(epochs):
         order = torch.randperm(n, generator=generator)
         X_epoch, y_epoch = X[order], y[order]
+        losses = []
         for i in range(0, n, BATCH):
             optimizer.zero_grad()
             loss = loss_fn(model(X_epoch[i:i + BATCH]), y_epoch[i:i + BATCH])
             loss.backward()
             optimizer.step()
+            if records:
+                losses.append(loss.detach())
+        if records:
+            model.eval()
+            with torch.no_grad():
+                err = model(X_test).squeeze(1) * d["scale"] + d["mean"] - y_test
+            model.train()
+            history.append((float(torch.stack(losses).mean()) * d["scale"] ** 2, float((err * err).mean()),
+                            float(err.abs().mean())))
     model.eval()
     with torch.no_grad():
-        pred = model(torch.from_numpy(d["X_test"])).squeeze(1).numpy()
+        pred = model(X_test).squeeze(1).numpy()
     return mae(pred * d["scale"] + d["mean"], d["y_test"])
 
 
@@ -142,6 +158,7 @@ def warm_up(d):
     run_textbook(small, 1, 0)
     run_sklearn(small, 1, 0)
     run_bare(small, 1, 0)
+    run_bare(small, 1, 0, records=False)
     Trainer(ModelConfig(n_features=d["prep"].n_features),
             TrainConfig(epochs=1, device="cpu", seed=0, max_steps=10)).fit(d["prep"])
 
@@ -152,19 +169,22 @@ def measure(d, epochs, seeds, repeats):
     for rep in range(repeats):
         for seed in seeds:
             for key in VARIANTS:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 if key == "a":
                     out, extra = run_textbook(d, epochs, seed), {}
                 elif key == "b":
                     out, extra = run_sklearn(d, epochs, seed), {}
+                elif key == "t0":
+                    out, extra = run_bare(d, epochs, seed, records=False), {}
                 elif key == "c0":
                     out, extra = run_bare(d, epochs, seed), {}
                 else:
                     out, result = run_trainer(d, epochs, seed, callbacks=key == "d")
                     extra = {"trainer_epoch_seconds": statistics.median(h["epoch_seconds"] for h in result.history),
                              "trainer_samples_per_s": statistics.median(h["samples_per_s"] for h in result.history)}
-                seconds = time.perf_counter() - start
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
                 runs[key].append({"repeat": rep, "seed": seed, "seconds": seconds, "epoch_seconds": seconds / epochs,
+                                  "cpu_epoch_seconds": cpu / epochs,
                                   "samples_per_s": n_train * epochs / seconds, "test_mae": out, **extra})
                 print(f"  repeat {rep} seed {seed} {VARIANTS[key]:<18} {seconds:7.2f} s  MAE {out:.4f}", flush=True)
     return runs
@@ -175,6 +195,7 @@ def summarise(runs, seeds):
     for key, rs in runs.items():
         maes = {s: statistics.mean(r["test_mae"] for r in rs if r["seed"] == s) for s in seeds}
         summary[key] = {"name": VARIANTS[key], "epoch_seconds": statistics.median(r["epoch_seconds"] for r in rs),
+                        "cpu_epoch_seconds": statistics.median(r["cpu_epoch_seconds"] for r in rs),
                         "samples_per_s": statistics.median(r["samples_per_s"] for r in rs),
                         "test_mae": statistics.mean(maes.values()), "test_mae_per_seed": maes}
     t = {k: v["epoch_seconds"] for k, v in summary.items()}
@@ -218,6 +239,7 @@ def main(argv=None):
           f"Python {machine['python']} on {machine['platform']}")
     print(f"CPUs: {machine['cpu_count']}; torch.set_num_threads({args.threads}) -> {machine['torch_threads']} "
           f"torch thread(s); BLAS limited to {args.threads}: {blas}")
+    print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"California housing: {len(prep.X_train)} train / {len(prep.X_test)} test rows, {prep.n_features} "
           f"features; {epochs} epochs, batch {BATCH}, seeds {seeds}, repeats {args.repeats}\n")
 
@@ -225,14 +247,19 @@ def main(argv=None):
     runs = measure(d, epochs, seeds, args.repeats)
     summary, targets = summarise(runs, seeds)
 
-    print(f"\n{'variant':<22}{'s/epoch':>10}{'samples/s':>12}{'test MAE':>10}   MAE per seed")
+    print(f"\n{'variant':<22}{'s/epoch':>10}{'cpu s/ep':>10}{'samples/s':>12}{'test MAE':>10}   MAE per seed")
     for key, s in summary.items():
         per_seed = " ".join(f"{v:.4f}" for v in s["test_mae_per_seed"].values())
-        print(f"({key}) {s['name']:<17}{s['epoch_seconds']:>10.3f}{s['samples_per_s']:>12,.0f}"
+        print(f"({key}) {s['name']:<17}{s['epoch_seconds']:>10.3f}{s['cpu_epoch_seconds']:>10.3f}"
+              f"{s['samples_per_s']:>12,.0f}"
               f"{s['test_mae']:>10.4f}   {per_seed}")
     c = runs["c"]
     print(f"(trainer's own history: median epoch_seconds {statistics.median(r['trainer_epoch_seconds'] for r in c):.3f}"
           f", samples_per_s {statistics.median(r['trainer_samples_per_s'] for r in c):,.0f})")
+    t = {k: v["epoch_seconds"] for k, v in summary.items()}
+    print(f"(the two extra callbacks alone, (d)/(c) - 1: {t['d'] / t['c'] - 1:+.1%}; the trainer against training "
+          f"alone, (c)/(t0) - 1: {t['c'] / t['t0'] - 1:+.1%}, which adds loss tracking and per-epoch test evaluation)")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes share the CPUs)")
     print(f"\ntargets (MAE: mean over seeds {seeds}; with few seeds MAE differences are noisy)")
     for name, figure, fmt, ok in targets:
         print(f"  {'PASS' if ok else 'MISS'}  {name:<46} {fmt.format(figure)}")

@@ -16,7 +16,8 @@ def _hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
-        raise argparse.ArgumentTypeError("give layer sizes as whole numbers separated by commas, e.g. 128,128") from None
+        raise argparse.ArgumentTypeError("give layer sizes as whole numbers separated by commas, e.g. 128,128") \
+            from None
     if not sizes:
         raise argparse.ArgumentTypeError("give at least one hidden layer size, e.g. 128")
     return sizes
@@ -72,7 +73,7 @@ def cmd_train(args) -> int:
     from core.callbacks import ProgressBar
     from core.model import ModelConfig
     from core.run import set_threads
-    from core.trainer import Trainer, TrainConfig, config_dict
+    from core.trainer import TrainConfig, Trainer, config_dict
 
     if args.threads < 1:
         raise ConfigError("--threads must be at least 1.")
@@ -81,7 +82,8 @@ def cmd_train(args) -> int:
                                seed=args.seed, device=args.device, max_steps=args.max_steps)
     table = data.load(args.dataset, args.target)
     if table.target is None:
-        raise ConfigError(f"Name the column to predict with --target (columns: {', '.join(map(str, table.frame.columns))}).")
+        columns = ", ".join(map(str, table.frame.columns))
+        raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
     prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed))
     model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
                                dropout=args.dropout)

@@ -14,7 +14,7 @@ from core.callbacks import EventSink, StopOnEvent
 from core.data import Prepared
 from core.errors import PlaygroundError
 from core.model import ModelConfig
-from core.trainer import Trainer, TrainConfig
+from core.trainer import TrainConfig, Trainer
 
 
 @dataclass

@@ -139,24 +139,28 @@ class Trainer:
                 epoch_start = time.perf_counter()
                 order = torch.randperm(n, generator=self.generator).to(self.device)
                 X_epoch, y_epoch = X[order], y[order]  # one shuffled copy per epoch; batches are slices of it
-                window, window_rows, epoch_loss, epoch_rows = torch.zeros((), device=self.device), 0, 0.0, 0
+                losses, epoch_loss, epoch_rows = [], 0.0, 0  # losses: this report window's batch means
                 for batch, i in enumerate(range(0, n, bs), start=1):
                     xb, yb = X_epoch[i:i + bs], y_epoch[i:i + bs]  # (batch, n_features), (batch, 1)
                     optimizer.zero_grad()
                     loss = self.loss_fn(self.model(xb), yb)
                     loss.backward()
                     optimizer.step()
-                    window.add_(loss.detach(), alpha=len(xb))
-                    window_rows += len(xb)
+                    losses.append(loss.detach())  # summed once per window: no per-batch sync or arithmetic
                     step += 1
                     last = batch == batches or step == cfg.max_steps
                     if step % cfg.report_every == 0 or last:
-                        total = float(window) * loss_units
-                        epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + window_rows
+                        # every batch but an epoch's last holds bs rows: weight that one by its own size
+                        rows, last_rows = len(losses) * bs, min(bs, n - i)
+                        total = float(torch.stack(losses).sum()) * bs
+                        if last_rows != bs:
+                            total += (last_rows - bs) * float(losses[-1])
+                            rows += last_rows - bs
+                        total *= loss_units
+                        epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + rows
                         self.notify("on_batch_end", epoch=epoch, batch=batch, step=step,
-                                    loss=total / window_rows, batches=batches, seconds=time.perf_counter() - start)
-                        window.zero_()
-                        window_rows = 0
+                                    loss=total / rows, batches=batches, seconds=time.perf_counter() - start)
+                        losses = []
                     if step == cfg.max_steps:
                         break
                 _, metrics = self.evaluate(X_test, y_test, target)

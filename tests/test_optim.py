@@ -3,9 +3,9 @@
 import pytest
 import torch
 
+from core.errors import ConfigError
 from core.model import MLP, ModelConfig
 from core.optim import LeanAdam, LeanSGD, make_optimizer
-from core.errors import ConfigError
 
 
 def _twin_models():

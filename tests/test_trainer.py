@@ -10,7 +10,7 @@ from core import data
 from core.callbacks import Callback, StopOnEvent, StopTraining
 from core.errors import ConfigError, TrainingDiverged
 from core.model import ModelConfig
-from core.trainer import Trainer, TrainConfig
+from core.trainer import TrainConfig, Trainer
 
 
 def train(prepared, callbacks=(), **kw):
