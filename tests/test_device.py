@@ -26,7 +26,8 @@ def test_allocation_shows_memory_rise_and_fall():
     assert r["during"] - r["after"] > 0.8 * r["bytes"]
 
 
-@pytest.mark.parametrize("shape,code", [((1024, 1024, 256), "alloc_too_big"), ((0, 3), "alloc_shape"), ((), "alloc_shape")])
+@pytest.mark.parametrize("shape,code", [((1024, 1024, 256), "alloc_too_big"), ((0, 3), "alloc_shape"),
+                                        ((), "alloc_shape")])
 def test_allocation_is_capped_and_checked(shape, code):
     with pytest.raises(ConfigError) as err:
         device.allocation_demo(shape, "cpu")

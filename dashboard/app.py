@@ -1,0 +1,36 @@
+"""Torch Playground's entry point and router: `streamlit run dashboard/app.py`.
+
+The sidebar (language, seed, device facts) is drawn here on every run, so its choices persist across pages.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard/ first on the path, not the root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import i18n, training  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+from dashboard.sidebar import draw_sidebar  # noqa: E402
+
+st.set_page_config(page_title="Torch Playground", page_icon="🔥", layout="wide")
+i18n.init_language()
+
+VIEWS = Path(__file__).parent / "views"
+page = st.navigation([
+    st.Page(VIEWS / "tensors.py", title=t("nav.tensors"), icon=":material/grid_on:", url_path="tensors",
+            default=True),
+    st.Page(VIEWS / "activations.py", title=t("nav.activations"), icon=":material/show_chart:",
+            url_path="activations"),
+    st.Page(VIEWS / "train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
+    st.Page(VIEWS / "predict.py", title=t("nav.predict"), icon=":material/online_prediction:", url_path="predict"),
+    st.Page(VIEWS / "device.py", title=t("nav.device"), icon=":material/memory:", url_path="device"),
+])
+draw_sidebar()
+if training.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
+    with st.sidebar:
+        training.keep_alive()
+page.run()

@@ -1,0 +1,40 @@
+"""View state that survives page switches and round-trips through the URL, so a link opens exactly that view.
+
+A widget's value is seeded once per session (from ``?param=`` in the URL when present, else from what the user last
+chose on that page, else a default), and every run writes it back to the URL.
+"""
+
+import streamlit as st
+
+_KEPT = "_kept_view_state"
+
+
+def seed(key: str, default, param: str | None = None, parse=None):
+    """Give widget ``key`` its starting value before it is drawn."""
+    if key in st.session_state:
+        return
+    kept = st.session_state.setdefault(_KEPT, {})
+    value = kept.get(key, default)
+    if param and param in st.query_params:
+        try:
+            value = parse(st.query_params[param]) if parse else st.query_params[param]
+        except (ValueError, TypeError, KeyError):
+            pass  # a hand-edited link with a bad value: keep the default rather than fail
+    st.session_state[key] = value
+
+
+def keep(key: str, param: str | None = None, dump=str):
+    """Remember widget ``key``'s value for this session and put it in the URL as ``?param=``."""
+    value = st.session_state.get(key)
+    st.session_state.setdefault(_KEPT, {})[key] = value
+    if param is not None:
+        text = dump(value)
+        if st.query_params.get(param) != text:
+            st.query_params[param] = text
+
+
+def show_error(err) -> None:
+    """A core error as a message in the page's language; never a traceback."""
+    from dashboard.i18n import error_text
+
+    st.error(error_text(err), icon=":material/error:")

@@ -1,0 +1,158 @@
+"""Tensors: make a tensor, chain view/reshape/unsqueeze/squeeze/flatten/... live, and compare every step with NumPy."""
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import tensors
+from core.errors import TensorOpError
+from dashboard import state
+from dashboard.i18n import disagreement_text, error_text, t
+from dashboard.sidebar import seed
+
+PRESETS = {p.name: p for p in tensors.PRESETS}
+DEFAULT = tensors.PRESETS[0]
+
+
+def load_preset():
+    preset = PRESETS.get(st.session_state.get("ten_preset"))
+    if preset is not None:
+        st.session_state["ten_source"] = preset.spec.source
+        st.session_state["ten_values"] = preset.spec.values_text
+        st.session_state["ten_shape"] = ", ".join(map(str, preset.spec.shape))
+        st.session_state["ten_dtype"] = preset.spec.dtype
+        st.session_state["ten_ops"] = tensors.ops_to_text(preset.ops)
+
+
+def add_op():
+    text = st.session_state.get("ten_ops", "").strip()
+    call = f"{st.session_state['ten_add_op']}({st.session_state.get('ten_add_args', '').strip()})"
+    st.session_state["ten_ops"] = f"{text}.{call}" if text else call
+
+
+def remove_op(index: int):
+    ops = tensors.parse_ops(st.session_state.get("ten_ops", ""))
+    st.session_state["ten_ops"] = tensors.ops_to_text(ops[:index] + ops[index + 1:])
+
+
+def values_text(facts, library: str) -> str:
+    """Values printed the way the library prints them: tensor([[2., 3.]]) / array([[2., 3.]], dtype=float32)."""
+    if facts.values is None:
+        return t("ten.too_many_values", n=facts.numel, k=len(facts.preview), preview=facts.preview)
+    if library == "torch":
+        return repr(torch.tensor(facts.values, dtype=tensors.DTYPES[facts.dtype]))
+    return repr(np.array(facts.values, dtype=facts.dtype))
+
+
+def facts_table(facts, shape_text: str):
+    st.markdown(f"**{t('ten.shape_label')}** `{shape_text}` · **{t('ten.strides')}** `{tuple(facts.strides)}` · "
+                f"**{t('ten.contiguous')}** {t('ten.yes') if facts.is_contiguous else t('ten.no')} · "
+                f"**{t('ten.memory')}** {t('ten.view') if facts.shares_memory else t('ten.copy')}")
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.replace("x", ",").replace("(", "").replace(")", "").split(",")
+                 if part.strip())
+
+
+st.title(t("ten.title"))
+st.markdown(t("ten.intro"))
+
+state.seed("ten_source", DEFAULT.spec.source, "src", lambda s: s if s in tensors.SOURCES else DEFAULT.spec.source)
+state.seed("ten_values", DEFAULT.spec.values_text, "values")
+state.seed("ten_shape", ", ".join(map(str, DEFAULT.spec.shape)), "shape")
+state.seed("ten_dtype", DEFAULT.spec.dtype, "dtype", lambda s: s if s in tensors.DTYPES else "float32")
+state.seed("ten_ops", tensors.ops_to_text(DEFAULT.ops), "ops")
+
+st.selectbox(t("ten.presets"), list(PRESETS), index=None, key="ten_preset", on_change=load_preset,
+             help=t("ten.presets_help"), placeholder=t("ten.presets_help"))
+
+make, chain = st.columns(2)
+with make:
+    st.subheader(t("ten.make"))
+    labels = {s: t(f"ten.source.{s}") for s in tensors.SOURCES}  # fixed per run: AppTest formats with it too
+    source = st.radio(t("ten.source"), tensors.SOURCES, format_func=labels.get, key="ten_source", horizontal=True)
+    # both stay drawn (one disabled) so neither loses what was typed in it
+    st.text_input(t("ten.values"), key="ten_values", disabled=source != "values")
+    st.text_input(t("ten.shape"), key="ten_shape", disabled=source == "values")
+    st.selectbox(t("ten.dtype"), list(tensors.DTYPES), key="ten_dtype")
+with chain:
+    st.subheader(t("ten.chain"))
+    st.text_input(t("ten.chain_text"), key="ten_ops", help=t("ten.chain_help", ops=", ".join(tensors.OPS)))
+    op_col, args_col, add_col, clear_col = st.columns([4, 3, 2, 2], vertical_alignment="bottom")
+    op_col.selectbox(t("ten.add_op"), tensors.OPS, key="ten_add_op",
+                     format_func=lambda name: tensors.OP_USAGE.get(name, name))
+    args_col.text_input(t("ten.add_args"), key="ten_add_args", placeholder="2, -1")
+    add_col.button(t("ten.add"), on_click=add_op, width="stretch")
+    clear_col.button(t("ten.clear"), on_click=lambda: st.session_state.update(ten_ops=""), width="stretch")
+
+for key, param in (("ten_source", "src"), ("ten_values", "values"), ("ten_shape", "shape"), ("ten_dtype", "dtype"),
+                   ("ten_ops", "ops")):
+    state.keep(key, param)
+
+try:
+    shape = parse_shape(st.session_state["ten_shape"]) if source != "values" else DEFAULT.spec.shape
+    spec = tensors.TensorSpec(source=source, values_text=st.session_state["ten_values"], shape=shape,
+                              dtype=st.session_state["ten_dtype"], seed=seed())
+    ops = tensors.parse_ops(st.session_state["ten_ops"])
+    result = tensors.run_chain(spec, ops)
+except ValueError:
+    st.error(t("ten.bad_shape"))
+    st.stop()
+except TensorOpError as err:
+    state.show_error(err)
+    st.stop()
+
+st.subheader(t("ten.start"))
+torch_col, numpy_col = st.columns(2)
+with torch_col:
+    st.caption(t("ten.pytorch"))
+    st.code(f"{result.torch_create}\n{values_text(result.start, 'torch')}", language="python")
+    facts_table(result.start, result.start.shape_text)
+with numpy_col:
+    st.caption(t("ten.numpy"))
+    st.code(f"{result.numpy_create}\n{values_text(result.numpy_start, 'numpy')}", language="python")
+    facts_table(result.numpy_start, result.numpy_start.shape_text)
+
+if not result.steps:
+    st.info(t("ten.empty_chain"))
+for i, step in enumerate(result.steps):
+    with st.container(border=True):
+        head, remove = st.columns([5, 1], vertical_alignment="center")
+        head.markdown(f"#### {t('ten.step', i=step.index, code=step.chain_code)}")
+        remove.button(t("ten.remove"), key=f"ten_remove_{i}", on_click=remove_op, args=(i,))
+        torch_col, numpy_col = st.columns(2)
+        with torch_col:
+            st.caption(t("ten.pytorch"))
+            if step.error is not None:
+                st.error(error_text(step.error))
+                if step.torch_message:
+                    st.caption(t("ten.torch_says", message=step.torch_message))
+            elif step.tensor is None:
+                st.code(f"{step.name} = {step.torch_code}\n{step.shape_text}", language="python")
+                st.markdown(t("ten.value", value=step.value))
+            else:
+                st.code(f"{step.name} = {step.torch_code}\n{values_text(step.tensor, 'torch')}", language="python")
+                facts_table(step.tensor, step.shape_text)
+        with numpy_col:
+            st.caption(t("ten.numpy"))
+            side = step.numpy
+            if side is None:
+                st.caption(t("ten.numpy_none"))
+            elif side.error:
+                st.code(f"{step.name} = {side.code}", language="python")
+                st.error(t("ten.numpy_error", error=side.error))
+            elif side.array is None:
+                st.code(f"{step.name} = {side.code}\n{side.value}", language="python")
+            else:
+                st.code(f"{step.name} = {side.code}\n{values_text(side.array, 'numpy')}", language="python")
+                facts_table(side.array, side.array.shape_text)
+        if step.disagree:
+            st.warning(f"**{t('ten.differ')}**: {disagreement_text(step)}", icon=":material/compare_arrows:")
+
+with st.expander(t("common.code"), expanded=False):
+    st.caption(t("common.code_caption"))
+    torch_code, numpy_code = tensors.chain_code(spec, ops)
+    code_torch, code_numpy = st.tabs([t("ten.code_torch"), t("ten.code_numpy")])
+    code_torch.code(torch_code, language="python")
+    code_numpy.code(numpy_code, language="python")

@@ -1,0 +1,46 @@
+"""Every page in a real browser, in English and Korean: screenshots saved for people to look at, and the checks a
+person would make looking at them (a title in the right language, no error box, nothing spilling sideways, Korean
+set in a real font)."""
+
+import os
+
+import pytest
+
+from tests.browser.harness import ARTIFACTS, app_server, browser_missing, chromium, wait_until_idle
+
+PAGES = {"tensors": ("Tensor", "텐서"), "activations": ("Activation", "활성화"), "train": ("Train", "학습"),
+         "predict": ("Predict", "예측"), "device": ("Device", "장치")}
+
+missing = browser_missing()
+if missing and os.environ.get("CI") == "true":
+    raise RuntimeError(f"CI must run the browser tests: {missing}")
+pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    with app_server() as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 2200}, locale="en-US")
+        yield url, page
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_in_the_browser(browser_page, name, lang):
+    url, page = browser_page
+    path = "" if name == "tensors" else name  # the default page lives at the root
+    page.goto(f"{url}/{path}?lang={lang}")
+    wait_until_idle(page)
+    shot = ARTIFACTS / "screenshots" / f"{name}-{lang}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    title = page.locator('[data-testid="stMain"] h1').first.inner_text()
+    assert PAGES[name][0 if lang == "en" else 1] in title
+    assert page.locator('[data-testid="stException"]').count() == 0
+    overflow = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                             " return m.scrollWidth - m.clientWidth; }")
+    assert overflow <= 1, f"the page spills {overflow}px sideways"
+    if lang == "ko":  # Korean glyphs come from a CJK font, not tofu boxes
+        assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK KR\"', '학습')") or \
+            page.evaluate("() => document.fonts.check('16px sans-serif', '학습')")
