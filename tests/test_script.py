@@ -1,0 +1,175 @@
+"""The generated training script: valid for every setting, runnable, and the same model and numbers as the app's."""
+
+import itertools
+import os
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+from core.baselines import baselines
+from core.errors import ConfigError
+from core.model import ACTIVATIONS, MLP, ModelConfig
+from core.script import training_script
+from core.trainer import TrainConfig, Trainer
+
+
+def run_script(source: str, cwd) -> subprocess.CompletedProcess:
+    path = cwd / "train_mlp.py"
+    path.write_text(source, encoding="utf-8")
+    # One torch thread, as the trainer runs in these tests: the same arithmetic, and no spinning threads under load
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.run([sys.executable, str(path)], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+                         env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def printed(run, name: str) -> float:
+    return float(re.search(rf"^Test {name}:\s+(\S+)$", run.stdout, re.M).group(1))
+
+
+def epoch_maes(run) -> list[float]:
+    return [float(m) for m in re.findall(r"^epoch +\d+ .* test MAE (\S+)$", run.stdout, re.M)]
+
+
+def script_class(source: str) -> type:
+    """The ``MLP`` class the script defines, executed on its own."""
+    code = source[source.index("class MLP(nn.Module):"):source.index("\nmodel = MLP(")]
+    namespace = {"nn": nn, "torch": torch}
+    exec(code, namespace)
+    return namespace["MLP"]
+
+
+SETTINGS = list(itertools.product(ACTIVATIONS, (1, 2, 3), ("adam", "sgd"), (0.0, 0.2)))
+
+
+@pytest.mark.parametrize("activation, depth, optimizer, dropout", SETTINGS)
+def test_every_setting_gives_valid_python_whose_model_is_the_apps(activation, depth, optimizer, dropout):
+    hidden = tuple(range(5, 5 + depth))
+    model_config = ModelConfig(n_features=4, hidden=hidden, activation=activation, dropout=dropout)
+    source = training_script("diabetes", None, model_config, TrainConfig(optimizer=optimizer, seed=3))
+    compile(source, "train_mlp.py", "exec")
+    assert f"nn.{ACTIVATIONS[activation].__name__}()" in source
+    assert ("nn.Dropout(0.2)" in source) == (dropout > 0)
+    assert f"torch.optim.{'Adam' if optimizer == 'adam' else 'SGD'}(" in source
+
+    # The same seed draws the same initial weights, and the same weights give the same outputs
+    torch.manual_seed(3)
+    theirs = script_class(source)(4)
+    ours = MLP(model_config)
+    ours.reset_parameters(torch.Generator().manual_seed(3))
+    for a, b in zip(theirs.parameters(), ours.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    x = torch.randn(7, 4)
+    torch.testing.assert_close(theirs.eval()(x), ours.eval()(x))
+
+
+def test_deepest_model_and_every_optimizer_option_are_written_out():
+    model_config = ModelConfig(n_features=3, hidden=(8,) * 8, activation="leaky_relu", dropout=0.5)
+    source = training_script("diabetes", None, model_config,
+                             TrainConfig(optimizer="sgd", lr=0.05, momentum=0.8, weight_decay=1e-4, epochs=7,
+                                         batch_size=32, seed=11), test_size=0.25, save_path="out/weights.pt")
+    compile(source, "train_mlp.py", "exec")
+    assert "self.fc8 = nn.Linear(8, 8)" in source and "self.fc9" not in source
+    assert ("optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=0.8, weight_decay=0.0001)"
+            in source)
+    for line in ("SEED = 11", "TEST_SIZE = 0.25", "EPOCHS = 7", "BATCH_SIZE = 32", "LEARNING_RATE = 0.05",
+                 'PATH = "out/weights.pt"'):
+        assert line in source
+    plain = training_script("diabetes", None, ModelConfig(n_features=3), TrainConfig(optimizer="sgd", momentum=0))
+    assert "torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)" in plain
+
+
+def test_diabetes_script_runs_beats_the_mean_and_repeats_the_apps_run(tmp_path, diabetes_prepared):
+    model_config = ModelConfig(n_features=10, hidden=(32, 32))
+    train_config = TrainConfig(epochs=5, seed=0)
+    source = training_script("diabetes", None, model_config, train_config)
+    run = run_script(source, tmp_path)
+
+    maes = epoch_maes(run)
+    assert len(maes) == 5
+    mae = printed(run, "MAE")
+    assert mae == maes[-1]
+    mean_mae = next(b["test_mae"] for b in baselines(diabetes_prepared) if b["name"] == "mean")
+    assert mae < mean_mae
+    assert printed(run, "RMSE") >= mae and 0 < printed(run, "R²") < 1
+
+    # Without dropout the script repeats the app's run: same split, scaling, initial weights and shuffles
+    history = Trainer(model_config, train_config).fit(diabetes_prepared).history
+    assert maes == pytest.approx([h["test_mae"] for h in history], abs=2e-4)  # printed to 4 decimals
+
+    state = torch.load(tmp_path / "model.pt", weights_only=True)
+    model = script_class(source)(10)
+    model.load_state_dict(state)
+    assert list(state) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "out.weight", "out.bias"]
+
+
+def test_csv_script_reads_numeric_columns_and_drops_empty_rows(tmp_path):
+    rows = 80
+    frame = pd.DataFrame({
+        "rooms": [1 + i % 5 for i in range(rows)],
+        "area": [20.0 + 3 * i for i in range(rows)],
+        "district": ["north" if i % 2 else "south" for i in range(rows)],  # text: the simple script leaves it out
+    })
+    frame["price (만원)"] = 10 * frame["rooms"] + 0.5 * frame["area"]
+    frame.loc[3, "area"] = None  # a row the script drops
+    csv = tmp_path / "my data.csv"
+    frame.to_csv(csv, index=False)
+    model_config = ModelConfig(n_features=2, hidden=(16,), activation="tanh", dropout=0.1)
+    source = training_script("my data.csv", "price (만원)", model_config, TrainConfig(epochs=3, lr=0.01),
+                             csv_path=str(csv))
+    assert "import pandas as pd" in source and "TARGET = \"price (만원)\"" in source
+    run = run_script(source, tmp_path)
+    assert len(epoch_maes(run)) == 3
+    state = torch.load(tmp_path / "model.pt", weights_only=True)
+    assert state["fc1.weight"].shape == (16, 2)  # rooms and area; district is text
+    script_class(source)(2).load_state_dict(state)
+
+
+def test_csv_names_that_need_escaping_stay_valid_python():
+    source = training_script("upload.csv", "it's \"y\"", ModelConfig(n_features=2), TrainConfig(),
+                             csv_path="C:\\Users\\me\\data.csv", save_path="model.pt")
+    compile(source, "train_mlp.py", "exec")
+    namespace = {}
+    exec("\n".join(line for line in source.splitlines() if line.startswith(("CSV_PATH", "TARGET"))), namespace)
+    assert namespace == {"__builtins__": namespace["__builtins__"], "CSV_PATH": "C:\\Users\\me\\data.csv",
+                         "TARGET": "it's \"y\""}
+    assert 'CSV_PATH = "data.csv"' in training_script("csv", "y", ModelConfig(n_features=2), TrainConfig())
+
+
+def test_a_csv_without_a_target_is_a_message():
+    with pytest.raises(ConfigError, match="target column"):
+        training_script("upload.csv", None, ModelConfig(n_features=2), TrainConfig())
+
+
+def test_california_script_compiles():
+    source = training_script("california", None, ModelConfig(), TrainConfig())
+    compile(source, "train_mlp.py", "exec")
+    assert "fetch_california_housing(return_X_y=True)" in source and "pandas" not in source
+
+
+@pytest.mark.california
+def test_california_script_learns_in_two_epochs(tmp_path, california_table):
+    source = training_script("california", None, ModelConfig(), TrainConfig(epochs=2))
+    run = run_script(source, tmp_path)
+    assert len(epoch_maes(run)) == 2
+    assert printed(run, "MAE") < 0.9  # the mean predictor's is 0.91
+    assert (tmp_path / "model.pt").is_file()
+
+
+def test_generated_script_passes_ruff(tmp_path):
+    pytest.importorskip("ruff")
+    paths = []
+    for i, (source, target) in enumerate([("diabetes", None), ("data.csv", "y"), ("california", None)]):
+        path = tmp_path / f"script_{i}.py"
+        path.write_text(training_script(source, target, ModelConfig(dropout=0.3), TrainConfig(optimizer="sgd")),
+                        encoding="utf-8")
+        paths.append(str(path))
+    rules = ["--isolated", "--line-length", "120", "--select", "E,F,W,I,B,UP"]
+    check = subprocess.run([sys.executable, "-m", "ruff", "check", *rules, *paths], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout

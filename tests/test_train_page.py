@@ -1,0 +1,121 @@
+"""The Train page in AppTest: real runs in the server's worker pool, polled until done, as a browser would."""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import checkpoint
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def train_page(lang="en"):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/train.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def start(at, source="diabetes", epochs=3, lr=None, hidden="16, 16", report=10):
+    if source != at.radio(key="tr_source").value:
+        at.radio(key="tr_source").set_value(source).run()
+    at.text_input(key="tr_hidden").set_value(hidden)
+    at.number_input(key="tr_epochs").set_value(epochs)
+    at.select_slider(key="tr_report").set_value(report)
+    if lr is not None:
+        at.select_slider(key="tr_lr").set_value(lr)
+    [b for b in at.button if b.label in ("Start training", "학습 시작")][0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def poll(at, until, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        if until(at):
+            return at
+        time.sleep(0.3)
+    raise AssertionError("the page never got there")
+
+
+def headers(at):
+    return [h.value for h in at.header]
+
+
+def test_a_small_run_from_start_to_finish_then_saved(checkpoint_folder):
+    at = start(train_page())
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)) and any("Finished" in s.value for s in a.success))
+    table = at.dataframe[-1].value
+    assert {"your MLP", "predict the mean", "linear regression"} <= set(table.iloc[:, 0])
+    assert len(at.get("plotly_chart")) >= 3  # live curve, predicted-vs-actual, residuals
+    [i for i in at.text_input if i.label == "Checkpoint name"][0].set_value("my-first-model")
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert any("my-first-model" in s.value for s in at.success)
+    assert [c["name"] for c in checkpoint.list_checkpoints()] == ["my-first-model"]
+
+
+def test_stop_mid_run_keeps_the_model():
+    at = start(train_page(), epochs=500)
+    poll(at, lambda a: any(getattr(p, "value", None) for p in a.get("progress")) or a.metric)
+    [b for b in at.button if b.label == "Stop"][0].click().run()
+    poll(at, lambda a: any("Stopped" in s.value for s in a.success))
+    assert any(h.startswith("4.") for h in headers(at))  # results of what was learned so far
+
+
+def test_divergence_shows_its_message_and_the_page_keeps_working():
+    at = start(train_page("ko"), lr=10.0)
+    poll(at, lambda a: bool(a.error))
+    assert any("학습률" in e.value for e in at.error)
+    start(at, epochs=1, lr=1e-3)
+    poll(at, lambda a: any("완료" in s.value for s in a.success))
+
+
+CSV = "area,rooms,city,price\n" + "\n".join(
+    f"{50 + i},{1 + i % 4},{['Seoul', 'Busan', 'Incheon'][i % 3]},{100 + 3 * i + 7 * (i % 4)}" for i in range(80))
+
+
+def test_an_uploaded_csv_trains():
+    at = train_page()
+    at.radio(key="tr_source").set_value("csv").run()
+    at.file_uploader[0].upload("houses.csv", CSV.encode(), "text/csv").run()
+    assert not at.exception and not at.error
+    target = [s for s in at.selectbox if s.label.startswith("Target")][0]
+    assert target.value == "price"
+    assert any("city" in m.value and "one-hot" in m.value for m in at.markdown)
+    start(at, source="csv", epochs=2)
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)))
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "empty"),
+    (b"PK\x03\x04binary", "not a CSV"),
+    (b"1,2\n3,4\n", "header"),
+    (b"a,b\n1,2\n3,4\n", "at least 20"),
+    ("a,b\n" + "\n".join(f"{i},x{i}" for i in range(30)), "not numeric"),
+])
+def test_each_bad_csv_gets_its_message(content, expected):
+    at = train_page()
+    at.radio(key="tr_source").set_value("csv").run()
+    raw = content.encode() if isinstance(content, str) else content
+    at.file_uploader[0].upload("bad.csv", raw, "text/csv").run()
+    if "not numeric" in expected:
+        target = [s for s in at.selectbox if s.label.startswith("Target")][0]
+        target.set_value("b").run()
+    assert not at.exception
+    assert at.error and expected in at.error[0].value
+
+
+def test_two_sessions_do_not_see_each_others_runs():
+    alice = start(train_page(), epochs=200)
+    bob = train_page()
+    assert any("No run yet" in i.value for i in bob.info)
+    alice_runs = alice.session_state["tr_runs"]
+    assert alice_runs and "tr_runs" not in bob.session_state
+    [b for b in alice.button if b.label == "Stop"][0].click().run()
