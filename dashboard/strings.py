@@ -230,7 +230,7 @@ STRINGS = {
     "tr.saved": {"en": "Saved as {name}: it is now on the Predict page.",
                  "ko": "{name}(으)로 저장했습니다. 이제 예측 페이지에 보입니다."},
     "tr.download": {"en": "Download .pt", "ko": ".pt 내려받기"},
-    "tr.compare": {"en": "5. Compare runs", "ko": "5. 학습 비교"},
+    "tr.compare": {"en": "Compare runs", "ko": "학습 비교"},
     "tr.compare_title": {"en": "This session's runs", "ko": "이번 세션의 학습들"},
     "tr.run": {"en": "run", "ko": "학습"},
     "tr.state": {"en": "state", "ko": "상태"},
@@ -241,6 +241,63 @@ STRINGS = {
                               "state_dict.",
                         "ko": "그대로 실행할 수 있습니다: 데이터 불러오기와 정규화, __init__과 forward가 있는 모델 "
                               "클래스, 섞기와 미니배치가 있는 반복문, 평가, state_dict 저장."},
+
+    # --- the microscope (Train page) -------------------------------------------------------------------------
+    "mic.title": {"en": "One training step under a microscope", "ko": "학습 한 단계를 현미경으로"},
+    "mic.intro": {"en": "Walk one mini-batch through one step: forward → loss → `loss.backward()` (the gradients "
+                        "appear) → `optimizer.step()` (the weights move) → `optimizer.zero_grad()` (the gradients are "
+                        "cleared). A small model (16, 8) keeps the numbers readable; the data and optimizer settings "
+                        "are the ones above.",
+                  "ko": "미니배치 하나를 한 단계에 통과시켜 봅니다: 순전파(forward) → 손실 → `loss.backward()`"
+                        "(변화도가 생김) → `optimizer.step()`(가중치가 움직임) → `optimizer.zero_grad()`(변화도를 "
+                        "지움). 숫자를 읽기 쉽도록 작은 모델(16, 8)을 쓰고, 데이터와 옵티마이저 설정은 위와 같습니다."},
+    "mic.vocabulary": {"en": "`X_train` {X_train}, `y_train` {y_train} for learning; `X_test` {X_test}, `y_test` "
+                             "{y_test} held out. With batch size {batch}, one epoch (one pass over the {n} rows of "
+                             "`X_train`) is {batches} steps.",
+                       "ko": "학습용 `X_train` {X_train}, `y_train` {y_train}; 따로 떼어 둔 `X_test` {X_test}, "
+                             "`y_test` {y_test}. 배치 크기가 {batch}이면 에폭 하나(`X_train`의 {n}개 행을 한 번 도는 "
+                             "것)는 {batches}단계입니다."},
+    "mic.zero_grad": {"en": "Call optimizer.zero_grad() after each step", "ko": "단계마다 optimizer.zero_grad() 호출"},
+    "mic.zero_grad_help": {"en": "Switch it off and watch .grad pile up: backward adds to what is already there.",
+                           "ko": "끄면 .grad가 쌓이는 것을 볼 수 있습니다: backward는 이미 있는 값에 더합니다."},
+    "mic.step": {"en": "Take one step", "ko": "한 단계 진행"},
+    "mic.reset": {"en": "Reset", "ko": "처음부터"},
+    "mic.first_step": {"en": "Press “Take one step”.", "ko": "“한 단계 진행”을 누르세요."},
+    "mic.step_title": {"en": "Step {step}: epoch {epoch}, mini-batch {batch} of {batches}",
+                       "ko": "{step}단계: 에폭 {epoch}, 미니배치 {batch} / {batches}"},
+    "mic.forward": {"en": "**Forward**: `model(xb)` maps the batch {shape} to predictions {out}. The first rows:",
+                    "ko": "**순전파(forward)**: `model(xb)`가 배치 {shape}를 예측값 {out}으로 바꿉니다. 처음 몇 행:"},
+    "mic.prediction": {"en": "prediction", "ko": "예측값"},
+    "mic.actual": {"en": "actual", "ko": "실제값"},
+    "mic.loss": {"en": "**Loss**: MSE {value:.4f} on the standardised target ({units:.4g} in the target's units²).",
+                 "ko": "**손실(loss)**: 표준화한 타깃에서 MSE {value:.4f} (타깃 단위²로 {units:.4g})."},
+    "mic.backward": {"en": "**Backward**: every parameter now has a `.grad` (all together: norm {total:.4g}).",
+                     "ko": "**역전파(backward)**: 이제 모든 매개변수에 `.grad`가 있습니다 (전체 노름 {total:.4g})."},
+    "mic.backward_accumulated": {"en": "**Backward, accumulated**: `zero_grad()` was skipped, so `.grad` holds this "
+                                       "batch's gradient (norm {own:.4g}) plus the earlier ones: norm {total:.4g}.",
+                                 "ko": "**역전파, 누적됨**: `zero_grad()`를 건너뛰어서 `.grad`에는 이번 배치의 변화도"
+                                       "(노름 {own:.4g})에 이전 것들이 더해져 있습니다: 노름 {total:.4g}."},
+    "mic.param": {"en": "parameter", "ko": "매개변수"},
+    "mic.grad_norm": {"en": ".grad norm", "ko": ".grad 노름"},
+    "mic.own_norm": {"en": "this batch's own", "ko": "이번 배치만"},
+    "mic.first_values": {"en": "first values of .grad", "ko": ".grad의 처음 값들"},
+    "mic.update": {"en": "**Step**: `optimizer.step()` ({optimizer}, learning rate {lr:g}) moved the weights by {total:.4g} "
+                         "in all.",
+                   "ko": "**step**: `optimizer.step()` ({optimizer}, 학습률 {lr:g})이 가중치를 모두 합쳐 {total:.4g}만큼 "
+                         "움직였습니다."},
+    "mic.update_norm": {"en": "change (norm)", "ko": "변화량 (노름)"},
+    "mic.max_change": {"en": "largest change", "ko": "가장 큰 변화"},
+    "mic.weight_norm": {"en": "weight norm", "ko": "가중치 노름"},
+    "mic.cleared": {"en": "**zero_grad**: the gradients are cleared; the next backward starts from nothing.",
+                    "ko": "**zero_grad**: 변화도를 지웠습니다. 다음 backward는 빈 상태에서 시작합니다."},
+    "mic.kept": {"en": "**zero_grad skipped**: `.grad` keeps a norm of {norm:.4g}; the next backward adds to it. "
+                       "This is why the training loop calls `zero_grad()` every step.",
+                 "ko": "**zero_grad 건너뜀**: `.grad`에 노름 {norm:.4g}가 남아 있고 다음 backward가 여기에 더합니다. "
+                       "그래서 학습 반복문은 단계마다 `zero_grad()`를 호출합니다."},
+    "mic.grad_in_grad": {"en": "norm of .grad", "ko": ".grad 노름"},
+    "mic.grad_own": {"en": "norm of each batch's own gradient", "ko": "각 배치 자신의 변화도 노름"},
+    "mic.chart_title": {"en": "Gradients step by step", "ko": "단계별 변화도"},
+    "mic.step_axis": {"en": "step", "ko": "단계"},
 
     # --- activations -----------------------------------------------------------------------------------------
     "act.title": {"en": "Activation functions", "ko": "활성화 함수(activation function)"},

@@ -119,3 +119,28 @@ def test_two_sessions_do_not_see_each_others_runs():
     alice_runs = alice.session_state["tr_runs"]
     assert alice_runs and "tr_runs" not in bob.session_state
     [b for b in alice.button if b.label == "Stop"][0].click().run()
+
+
+def test_microscope_shows_gradients_appear_and_accumulate():
+    at = train_page()
+    step = [b for b in at.button if b.label == "Take one step"][0]
+    step.click().run()
+    assert any("Backward" in m.value for m in at.markdown)
+    assert any("zero_grad" in s.value for s in at.success)
+    at.toggle(key="mic_zero_grad").set_value(False).run()
+    [b for b in at.button if b.label == "Take one step"][0].click().run()
+    [b for b in at.button if b.label == "Take one step"][0].click().run()
+    assert any("accumulated" in m.value for m in at.markdown)
+    assert any("zero_grad skipped" in w.value for w in at.warning)
+    assert "# optimizer.zero_grad()" in " ".join(c.value for c in at.code)
+
+
+def test_leaving_the_page_and_coming_back_shows_the_run():
+    at = start(train_page(), epochs=300)
+    at.switch_page("views/tensors.py").run()
+    assert not at.exception
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    assert at.get("progress") or any("Waiting" in i.value for i in at.info)  # still going, still ours
+    [b for b in at.button if b.label == "Stop"][0].click().run()
+    poll(at, lambda a: any("Stopped" in s.value for s in a.success))

@@ -10,7 +10,7 @@ from core.errors import PlaygroundError
 from core.model import ACTIVATIONS, ModelConfig
 from core.run import Job
 from core.trainer import TrainConfig, config_dict
-from dashboard import charts, state, training
+from dashboard import charts, microscope_panel, state, training
 from dashboard.i18n import error_text, t
 from dashboard.sidebar import seed
 
@@ -232,6 +232,10 @@ if len(runs) > 1:
                                 "MAE": r.result.metrics["test_mae"] if r.result else None,
                                 "R²": r.result.metrics["test_r2"] if r.result else None} for r in runs]),
                  hide_index=True)
+
+# --- 6. the microscope --------------------------------------------------------------------------------------------
+if prepared is not None:
+    microscope_panel.draw(prepared, float(lr), optimizer, int(batch_size), seed())
 
 # --- 7. the code --------------------------------------------------------------------------------------------------
 if prepared is not None:
