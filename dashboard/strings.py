@@ -299,6 +299,67 @@ STRINGS = {
     "mic.chart_title": {"en": "Gradients step by step", "ko": "단계별 변화도"},
     "mic.step_axis": {"en": "step", "ko": "단계"},
 
+    # --- predict ---------------------------------------------------------------------------------------------
+    "pr.title": {"en": "Predict with a saved model", "ko": "저장한 모델로 예측하기"},
+    "pr.intro": {"en": "Pick a checkpoint — yours from the Train page, or one your instructor trained before class — "
+                       "then try one row, or score a whole CSV.",
+                 "ko": "체크포인트를 고르세요 — 학습 페이지에서 저장한 내 것, 또는 강사가 수업 전에 학습해 둔 것 — "
+                       "그리고 한 행을 예측하거나 CSV 전체를 예측해 보세요."},
+    "pr.checkpoints": {"en": "1. Checkpoints", "ko": "1. 체크포인트"},
+    "pr.upload": {"en": "Upload a checkpoint (.pt) from another machine", "ko": "다른 컴퓨터의 체크포인트(.pt) 올리기"},
+    "pr.upload_help": {"en": "Only Torch Playground checkpoints are accepted. The file is read with "
+                             "weights_only=True: nothing in it can run.",
+                       "ko": "Torch Playground 체크포인트만 받습니다. 파일은 weights_only=True로 읽으므로 그 안의 "
+                             "어떤 것도 실행되지 않습니다."},
+    "pr.upload_ok": {"en": "Added as {name}.", "ko": "{name}(으)로 추가했습니다."},
+    "pr.none": {"en": "No checkpoints yet. Train a model and save it on the Train page, or upload one above.",
+                "ko": "아직 체크포인트가 없습니다. 학습 페이지에서 모델을 학습하고 저장하거나, 위에서 올리세요."},
+    "pr.col_name": {"en": "name", "ko": "이름"},
+    "pr.col_owner": {"en": "whose", "ko": "소유"},
+    "pr.mine": {"en": "mine", "ko": "내 것"},
+    "pr.shared": {"en": "shared", "ko": "공유"},
+    "pr.col_data": {"en": "data", "ko": "데이터"},
+    "pr.col_target": {"en": "target", "ko": "타깃"},
+    "pr.col_features": {"en": "features", "ko": "특성 수"},
+    "pr.col_created": {"en": "created (UTC)", "ko": "만든 때 (UTC)"},
+    "pr.col_size": {"en": "size", "ko": "크기"},
+    "pr.unreadable": {"en": "{n} file(s) in the folder cannot be used", "ko": "폴더의 파일 {n}개는 쓸 수 없습니다"},
+    "pr.choose": {"en": "Checkpoint", "ko": "체크포인트"},
+    "pr.download": {"en": "Download this checkpoint", "ko": "이 체크포인트 내려받기"},
+    "pr.delete": {"en": "Delete this checkpoint", "ko": "이 체크포인트 지우기"},
+    "pr.one": {"en": "2. Predict one row", "ko": "2. 한 행 예측하기"},
+    "pr.one_caption": {"en": "Every field starts at the training median, with its unit and the range seen in training.",
+                       "ko": "모든 칸은 학습 데이터의 중앙값에서 시작하며, 단위와 학습 때 본 범위를 함께 보여 줍니다."},
+    "pr.range": {"en": "Training range: {lo:,.4g} to {hi:,.4g}", "ko": "학습 범위: {lo:,.4g} ~ {hi:,.4g}"},
+    "pr.predict": {"en": "Predict", "ko": "예측"},
+    "pr.answer": {"en": "Predicted {target}", "ko": "예측한 {target}"},
+    "pr.typically": {"en": "On the test rows this model was typically off by about **{mae}** (its test MAE).",
+                     "ko": "이 모델은 테스트 행에서 보통 **{mae}** 정도 틀렸습니다 (테스트 MAE)."},
+    "pr.out_of_range": {"en": "{column} = {value:,.4g} is outside the training range ({lo:,.4g} to {hi:,.4g}): the "
+                              "model never saw such values, so treat this prediction with care.",
+                        "ko": "{column} = {value:,.4g}은(는) 학습 범위({lo:,.4g} ~ {hi:,.4g}) 밖입니다. 모델이 본 적 없는 "
+                              "값이므로 이 예측은 조심해서 보세요."},
+    "pr.batch": {"en": "3. Score a CSV", "ko": "3. CSV 전체 예측하기"},
+    "pr.batch_caption": {"en": "The file needs these columns (others are kept and ignored): {columns}.",
+                         "ko": "파일에 다음 열이 있어야 합니다 (다른 열은 그대로 두고 무시합니다): {columns}."},
+    "pr.batch_upload": {"en": "CSV of feature rows", "ko": "특성 행이 담긴 CSV"},
+    "pr.scored": {"en": "Predicted {n:,} of {total:,} rows.", "ko": "{total:,}개 행 중 {n:,}개를 예측했습니다."},
+    "pr.bad_rows": {"en": "{n:,} row(s) could not be predicted; they stay in the file with an empty prediction and "
+                          "a note. The problems, by line of the file:",
+                    "ko": "{n:,}개 행은 예측할 수 없었습니다. 파일에는 빈 예측값과 메모와 함께 남아 있습니다. 파일의 "
+                          "줄 번호별 문제:"},
+    "pr.rows_out_of_range": {"en": "{n:,} row(s) have values outside the training range (see the note column).",
+                             "ko": "{n:,}개 행에 학습 범위 밖의 값이 있습니다 (메모 열을 보세요)."},
+    "pr.line": {"en": "line", "ko": "줄"},
+    "pr.column": {"en": "column", "ko": "열"},
+    "pr.value": {"en": "value", "ko": "값"},
+    "pr.problem": {"en": "problem", "ko": "문제"},
+    "pr.download_csv": {"en": "Download the CSV with predictions", "ko": "예측값이 들어간 CSV 내려받기"},
+    "pr.code_caption": {"en": "The lecture's loading pattern: build the model class from the saved config, "
+                              "load_state_dict, eval(), then predict under torch.no_grad().",
+                        "ko": "강의의 불러오기 방식: 저장한 설정으로 모델 클래스를 만들고 load_state_dict, eval() 후 "
+                              "torch.no_grad() 안에서 예측합니다."},
+
     # --- activations -----------------------------------------------------------------------------------------
     "act.title": {"en": "Activation functions", "ko": "활성화 함수(activation function)"},
     "act.intro": {"en": "An activation makes a network more than a stack of linear maps. Pick some, see their "

@@ -58,7 +58,9 @@ def test_a_small_run_from_start_to_finish_then_saved(checkpoint_folder):
     [i for i in at.text_input if i.label == "Checkpoint name"][0].set_value("my-first-model")
     [b for b in at.button if b.label == "Save"][0].click().run()
     assert any("my-first-model" in s.value for s in at.success)
-    assert [c["name"] for c in checkpoint.list_checkpoints()] == ["my-first-model"]
+    mine = checkpoint_folder / "sessions" / at.session_state["owner"]
+    assert [c["name"] for c in checkpoint.list_checkpoints(mine)] == ["my-first-model"]
+    assert checkpoint.list_checkpoints() == []  # the shared folder: other sessions never see it
 
 
 def test_stop_mid_run_keeps_the_model():

@@ -10,7 +10,7 @@ from core.errors import PlaygroundError
 from core.model import ACTIVATIONS, ModelConfig
 from core.run import Job
 from core.trainer import TrainConfig, config_dict
-from dashboard import charts, microscope_panel, state, training
+from dashboard import charts, microscope_panel, models, state, training
 from dashboard.i18n import error_text, t
 from dashboard.sidebar import seed
 
@@ -213,7 +213,7 @@ if current is not None and current.result is not None and meta is not None:
                              train_config=meta["train_config"], prepared=used, result=result)
     if save_col.button(t("tr.save_button"), width="stretch"):
         try:
-            path = checkpoint.save(built)
+            path = models.save_mine(built)
             st.success(t("tr.saved", name=path.stem))
         except PlaygroundError as err:
             state.show_error(err)

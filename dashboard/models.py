@@ -1,0 +1,58 @@
+"""Checkpoints as the pages see them: the class's shared folder (read-only here) plus this session's own."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from core import checkpoint
+from core.errors import CheckpointError
+from core.predict import Predictor
+from dashboard.training import owner
+
+SESSIONS = "sessions"  # <checkpoint folder>/sessions/<session id>/: each browser session's own checkpoints
+
+
+def session_folder() -> Path:
+    return checkpoint.checkpoint_dir() / SESSIONS / owner()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _summary(path: str, mtime: float, size: int) -> dict:
+    try:
+        return checkpoint.summary(checkpoint.load(path), Path(path))
+    except CheckpointError as err:
+        return {"name": Path(path).stem, "path": path, "error": str(err), "created": "", "bytes": size}
+
+
+def _listed(folder: Path, mine: bool) -> list[dict]:
+    if not folder.is_dir():
+        return []
+    items = []
+    for path in folder.glob(f"*{checkpoint.SUFFIX}"):
+        stat = path.stat()
+        items.append({**_summary(str(path), stat.st_mtime, stat.st_size), "mine": mine})
+    return items
+
+
+def listing() -> list[dict]:
+    """This session's checkpoints, then the shared folder's (an instructor's, trained before class), newest first."""
+    items = _listed(session_folder(), True) + _listed(checkpoint.checkpoint_dir(), False)
+    return sorted(items, key=lambda i: (not i["mine"], i.get("created", "")), reverse=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _predictor(path: str, mtime: float, size: int) -> Predictor:
+    return Predictor.from_file(path)  # read-only after loading: safe to share between sessions
+
+
+def predictor(path: str) -> Predictor:
+    stat = Path(path).stat()
+    return _predictor(path, stat.st_mtime, stat.st_size)
+
+
+def save_mine(ckpt: dict) -> Path:
+    return checkpoint.save(ckpt, session_folder())
+
+
+def delete_mine(name: str) -> None:
+    checkpoint.delete(name, session_folder())

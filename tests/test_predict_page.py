@@ -1,0 +1,162 @@
+"""The Predict page in AppTest: checkpoints trained in the test, the form, a batch CSV, refused uploads."""
+
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from core import checkpoint, data
+from core.model import ModelConfig
+from core.predict import Predictor
+from core.trainer import Trainer, TrainConfig, config_dict
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def diabetes_ckpt(diabetes_prepared):
+    mc = ModelConfig(n_features=diabetes_prepared.n_features, hidden=(16,))
+    tc = TrainConfig(epochs=3, device="cpu")
+    result = Trainer(mc, tc).fit(diabetes_prepared)
+    return checkpoint.build(name="diab-class", model_config=config_dict(mc), train_config=config_dict(tc),
+                            prepared=diabetes_prepared, result=result)
+
+
+@pytest.fixture
+def shared(diabetes_ckpt, checkpoint_folder):
+    """An instructor's checkpoint in the shared folder."""
+    return checkpoint.save(diabetes_ckpt, checkpoint_folder)
+
+
+def predict_page(lang="en"):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("views/predict.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submit(at):
+    [b for b in at.button if b.label in ("Predict", "예측")][0].click().run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_empty_folder_says_what_to_do(lang):
+    at = predict_page(lang)
+    assert at.info and ("Train page" in at.info[0].value or "학습 페이지" in at.info[0].value)
+
+
+def test_form_predicts_what_the_predictor_predicts(shared):
+    at = predict_page()
+    assert "diab-class" in at.dataframe[0].value.iloc[:, 0].tolist()
+    submit(at)
+    predictor = Predictor.from_file(shared)
+    expected, _ = predictor.predict_one(predictor.defaults())
+    shown = at.metric[0].value
+    assert shown.startswith(f"{expected:.4g}")
+    assert any("typically off by about" in m.value for m in at.markdown)
+
+
+def test_out_of_range_value_is_warned(shared):
+    at = predict_page()
+    at.number_input(key="pr_bmi").set_value(80.0)
+    submit(at)
+    assert any("bmi" in w.value and "outside the training range" in w.value for w in at.warning)
+    assert at.metric  # still predicted
+
+
+def test_batch_csv_reports_the_bad_row_by_line(shared):
+    rows = data.load_diabetes().frame.drop(columns="progression").head(12).astype({"bmi": object})
+    rows.loc[4, "bmi"] = "n/a?"
+    at = predict_page()
+    at.file_uploader(key="pr_rows").upload("rows.csv", rows.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception
+    assert any("11 of 12" in s.value for s in at.success)
+    problems = at.dataframe[1].value
+    assert problems.iloc[0]["line"] == 6 and problems.iloc[0]["column"] == "bmi"
+    scored = at.dataframe[2].value
+    assert scored["predicted_progression"].isna().tolist() == [i == 4 for i in range(12)]
+
+
+def test_batch_csv_with_a_misspelled_column_lists_what_was_expected(shared):
+    rows = data.load_diabetes().frame.drop(columns="progression").head(5).rename(columns={"bmi": "BMI_"})
+    at = predict_page()
+    at.file_uploader(key="pr_rows").upload("rows.csv", rows.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception and at.error
+    assert "bmi" in at.error[0].value and "age, sex, bmi" in at.error[0].value
+
+
+class RunsCode:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "code"])
+def test_refused_uploads_run_nothing(tmp_path, kind):
+    marker = tmp_path / "ran"
+    if kind == "corrupt":
+        raw = os.urandom(4096)
+    else:
+        buffer = io.BytesIO()
+        torch.save({"format": "torch-playground-checkpoint", "x": RunsCode(marker)}, buffer)
+        raw = buffer.getvalue()
+        assert pickle  # the payload really would run under plain unpickling (see tests/test_checkpoint.py)
+    at = predict_page()
+    at.file_uploader(key="pr_upload").upload("model.pt", raw).run()
+    assert not at.exception and at.error
+    assert ("run code" in at.error[0].value) == (kind == "code")
+    assert not marker.exists()
+    assert any("No checkpoints yet" in i.value for i in at.info)  # nothing was added
+
+
+def test_uploaded_checkpoint_becomes_mine_and_can_be_deleted(diabetes_ckpt, checkpoint_folder):
+    at = predict_page()
+    at.file_uploader(key="pr_upload").upload("../../etc/evil name.pt", checkpoint.to_bytes(diabetes_ckpt)).run()
+    assert any("Added as" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert table.iloc[0]["whose"] == "mine"
+    saved = list((checkpoint_folder / "sessions").rglob("*.pt"))
+    assert len(saved) == 1 and saved[0].parent.parent == checkpoint_folder / "sessions"
+    [b for b in at.button if b.label == "Delete this checkpoint"][0].click().run()
+    assert not list((checkpoint_folder / "sessions").rglob("*.pt"))
+
+
+def test_shared_checkpoints_cannot_be_deleted_from_the_page(shared):
+    at = predict_page()
+    assert not [b for b in at.button if b.label == "Delete this checkpoint"]
+    assert shared.exists()
+
+
+def test_app_and_command_line_give_the_same_prediction(tmp_path, checkpoint_folder):
+    import json
+    import subprocess
+    import sys
+
+    out = checkpoint_folder
+    run = subprocess.run([sys.executable, "-m", "core", "train", "--dataset", "diabetes", "--epochs", "2",
+                          "--quiet", "--json", "--out", str(out), "--name", "cli-model"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    predictor = Predictor.from_file(out / "cli-model.pt")
+    defaults = predictor.defaults()
+    cli = subprocess.run([sys.executable, "-m", "core", "predict", "--checkpoint", str(out / "cli-model.pt"),
+                          "--json", "--values", *[f"{k}={v!r}" for k, v in defaults.items()]], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    from_cli = json.loads(cli.stdout)["prediction"]
+    at = predict_page()
+    submit(at)
+    assert at.metric[0].value.startswith(f"{from_cli:.4g}")
+    value, _ = predictor.predict_one({k: np.float64(v) for k, v in defaults.items()})
+    assert value == from_cli  # exactly the same number, not merely close
