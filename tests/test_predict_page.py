@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core import checkpoint, data
 from core.model import ModelConfig
 from core.predict import Predictor
-from core.trainer import Trainer, TrainConfig, config_dict
+from core.trainer import TrainConfig, Trainer, config_dict
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
