@@ -64,7 +64,7 @@ STRINGS = {
     "ten.add_args": {"en": "Arguments", "ko": "인자"},
     "ten.add": {"en": "Add", "ko": "추가"},
     "ten.clear": {"en": "Clear", "ko": "지우기"},
-    "ten.remove": {"en": "Remove this step", "ko": "이 단계 지우기"},
+    "ten.remove": {"en": "Remove", "ko": "빼기"},
     "ten.start": {"en": "The tensor `a`", "ko": "Tensor `a`"},
     "ten.step": {"en": "Step {i}: `{code}`", "ko": "{i}단계: `{code}`"},
     "ten.pytorch": {"en": "PyTorch", "ko": "PyTorch"},

@@ -79,10 +79,11 @@ with make:
 with chain:
     st.subheader(t("ten.chain"))
     st.text_input(t("ten.chain_text"), key="ten_ops", help=t("ten.chain_help", ops=", ".join(tensors.OPS)))
-    op_col, args_col, add_col, clear_col = st.columns([4, 3, 2, 2], vertical_alignment="bottom")
+    op_col, args_col = st.columns([3, 2])
     op_col.selectbox(t("ten.add_op"), tensors.OPS, key="ten_add_op",
                      format_func=lambda name: tensors.OP_USAGE.get(name, name))
     args_col.text_input(t("ten.add_args"), key="ten_add_args", placeholder="2, -1")
+    add_col, clear_col, _ = st.columns([1, 1, 2])
     add_col.button(t("ten.add"), on_click=add_op, width="stretch")
     clear_col.button(t("ten.clear"), on_click=lambda: st.session_state.update(ten_ops=""), width="stretch")
 

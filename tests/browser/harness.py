@@ -82,6 +82,8 @@ def chromium():
 def wait_until_idle(page, timeout: float = 30_000):
     """Wait for the app to finish its run: the page's main block is drawn and Streamlit shows no running state."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    page.wait_for_load_state("networkidle", timeout=timeout)  # lazily loaded widget code has arrived
+    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]', timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
