@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard
 
 import streamlit as st  # noqa: E402
 
-from dashboard import i18n, training  # noqa: E402
+from dashboard import i18n  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from dashboard.sidebar import draw_sidebar  # noqa: E402
 
@@ -30,7 +30,10 @@ page = st.navigation([
     st.Page(VIEWS / "device.py", title=t("nav.device"), icon=":material/memory:", url_path="device"),
 ])
 draw_sidebar()
-if training.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
-    with st.sidebar:
-        training.keep_alive()
+if "owner" in st.session_state:  # this session has used the Train page (imported lazily: scikit-learn is slow)
+    from dashboard import training
+
+    if training.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
+        with st.sidebar:
+            training.keep_alive()
 page.run()

@@ -44,3 +44,18 @@ def test_page_in_the_browser(browser_page, name, lang):
     if lang == "ko":  # Korean glyphs come from a CJK font, not tofu boxes
         assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK KR\"', '학습')") or \
             page.evaluate("() => document.fonts.check('16px sans-serif', '학습')")
+
+
+def test_the_server_refuses_an_oversized_upload(browser_page, tmp_path):
+    """.streamlit/config.toml caps uploads at 50 MB: the server refuses a bigger file before the app sees it."""
+    url, page = browser_page
+    page.goto(f"{url}/train?lang=en")
+    wait_until_idle(page)
+    page.get_by_text("Your CSV").click()
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a,b\n" + b"1,2\n" * (51 * 2**20 // 4))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+    page.wait_for_selector("text=/50(\\.0)?\\s?MB or smaller|too large/i", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "upload-too-big.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
