@@ -15,12 +15,15 @@ import itertools
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
+import types
 import uuid
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from core.run import Job, execute
@@ -55,62 +58,105 @@ class RunState:
 class Engine:
     """Where runs execute: the pool's only way to reach its workers.
 
-    ``start`` runs a job somewhere and returns a Future that completes when that worker is done with it; the run
-    reports through ``events`` (a queue of ``(run_id, event)`` pairs) and watches its ``stop`` flag.
+    ``start`` runs a job somewhere and returns ``(future, stop)``: the Future completes when that worker is done
+    with the run, and ``stop.set()`` asks the run to end. Runs report through ``events``, a queue of
+    ``(run_id, event)`` pairs.
     """
 
     events: queue.Queue
 
-    def new_stop_flag(self):
-        raise NotImplementedError
-
-    def start(self, run_id: str, job: Job, stop) -> Future:
+    def start(self, run_id: str, job: Job):
         raise NotImplementedError
 
     def shutdown(self):
         pass
 
 
-def _warm():
-    """Import torch and core in a fresh worker, so the first real run starts at once."""
-    import core.trainer  # noqa: F401
+# In each worker process: the queue its runs report to, and the shared stop flags (set by _init_worker).
+_EVENTS = None
+_STOPS = None
 
+
+def _init_worker(events, stops):
+    global _EVENTS, _STOPS
+    _EVENTS, _STOPS = events, stops
+    import core.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
+
+
+def _warm():
     return os.getpid()
 
 
-def _execute_in_worker(run_id: str, job: Job, events, stop):
-    execute(job, lambda event: events.put((run_id, event)), stop)
+class StopFlag:
+    """One byte of shared memory per running run: the pool sets it, the worker reads it without a system call."""
+
+    def __init__(self, flags, slot: int):
+        self.flags, self.slot = flags, slot
+
+    def set(self):
+        self.flags[self.slot] = 1
+
+    def is_set(self) -> bool:
+        return bool(self.flags[self.slot])
+
+
+def _execute_in_worker(run_id: str, slot: int, job: Job):
+    execute(job, lambda event: _EVENTS.put((run_id, event)), StopFlag(_STOPS, slot))
+
+
+@contextmanager
+def _bare_main():
+    """Spawned processes re-import the parent's ``__main__`` by its path. Under ``streamlit run`` that is the page
+    script (Streamlit swaps it in while a script runs), so every worker would run the app; give them a bare one."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 class ProcessEngine(Engine):
-    """``ProcessPoolExecutor`` over spawned processes; progress and stop flags go through a ``Manager``."""
+    """``ProcessPoolExecutor`` over spawned processes. Events come back on one ``multiprocessing.Queue`` and stop
+    flags live in shared memory, both handed to each worker when it starts: no broker process in between."""
 
     def __init__(self, workers: int, context: str = "spawn"):
         self.workers = workers
         self.ctx = mp.get_context(context)
-        self.manager = self.ctx.Manager()
-        self.events = self.manager.Queue()
+        self.events = self.ctx.Queue()
+        self.capacity = 4 * workers + 16  # runs that may hold a flag at once (running ones, and a few finishing)
+        self.flags = self.ctx.RawArray("b", self.capacity)
+        self.free = deque(range(self.capacity))
+        self.lock = threading.Lock()
         self.executor = self._executor()
 
     def _executor(self):
-        executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx)
-        for _ in range(self.workers):
-            executor.submit(_warm)
+        with _bare_main():
+            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
+                                           initargs=(self.events, self.flags))
+            for _ in range(self.workers):  # start every worker now, while __main__ is bare
+                executor.submit(_warm)
         return executor
 
-    def new_stop_flag(self):
-        return self.manager.Event()
-
-    def start(self, run_id: str, job: Job, stop) -> Future:
+    def start(self, run_id: str, job: Job):
+        with self.lock:
+            slot = self.free.popleft()
+        self.flags[slot] = 0
         try:
-            return self.executor.submit(_execute_in_worker, run_id, job, self.events, stop)
+            future = self.executor.submit(_execute_in_worker, run_id, slot, job)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start a fresh pool and go on
             self.executor = self._executor()
-            return self.executor.submit(_execute_in_worker, run_id, job, self.events, stop)
+            future = self.executor.submit(_execute_in_worker, run_id, slot, job)
+        future.add_done_callback(lambda _f: self._free(slot))
+        return future, StopFlag(self.flags, slot)
+
+    def _free(self, slot: int):
+        with self.lock:
+            self.free.append(slot)
 
     def shutdown(self):
         self.executor.shutdown(wait=False, cancel_futures=True)
-        self.manager.shutdown()
 
 
 class TrainingPool:
@@ -217,11 +263,9 @@ class TrainingPool:
         while self._pending and len(self._running) < self.workers:
             run_id = self._pending.popleft()
             run = self._runs[run_id]
-            stop = self.engine.new_stop_flag()
-            self._stops[run_id] = stop
             self._running.add(run_id)
             run.state, run.started = "running", time.time()
-            future = self.engine.start(run_id, self._jobs.pop(run_id), stop)
+            future, self._stops[run_id] = self.engine.start(run_id, self._jobs.pop(run_id))
             future.add_done_callback(lambda f, run_id=run_id: self._finished(run_id, f))
 
     def _finished(self, run_id: str, future: Future):
@@ -278,7 +322,7 @@ class TrainingPool:
                 self._apply(run_id, event)
             except queue.Empty:
                 pass
-            except (EOFError, OSError, BrokenPipeError):  # the manager went away: shutting down
+            except (EOFError, OSError, ValueError):  # the queue was closed: shutting down
                 return
             if time.monotonic() - last_reap > 1.0:
                 self._reap_abandoned()

@@ -104,3 +104,24 @@ def test_forget_drops_a_finished_run(pool, diabetes_prepared):
     wait(pool, run_id, "hana")
     pool.forget(run_id, "hana")
     assert pool.runs_of("hana") == []
+
+
+def test_workers_never_rerun_the_parents_main_script(tmp_path, monkeypatch, diabetes_prepared):
+    """Under `streamlit run`, __main__ is the page script; spawned workers must not import (run) it again."""
+    import sys
+    import types
+
+    marker = tmp_path / "main-ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    pool = TrainingPool(workers=1)
+    try:
+        run_id = pool.submit(job(diabetes_prepared, epochs=1), owner="ivy")
+        assert wait(pool, run_id, "ivy").state == "finished"
+    finally:
+        pool.shutdown()
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # put back as it was
