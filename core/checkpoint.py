@@ -168,14 +168,14 @@ def load(source, *, map_location="cpu") -> dict:
         if not path.is_file():
             raise CheckpointError(f"No checkpoint file at {path}.", code="not_found", path=str(path))
         if path.stat().st_size > MAX_BYTES:
-            raise _refuse("The file is too large to be a checkpoint of this app.", "too_big")
+            raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big")
         data = path.read_bytes()
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
         data = source.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise _refuse("The file is too large to be a checkpoint of this app.", "too_big")
+        raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big")
     if not data:
         raise _refuse("The file is empty.", "empty")
     try:

@@ -17,6 +17,7 @@ _ONLY_OURS = " Torch Playground(학습 페이지 또는 `python -m core train`)�
 
 # Translations of core's error messages by code. Params are the ones core passes; English comes from core itself.
 ERRORS = {
+    "file_too_big": {"ko": "파일이 너무 커서 이 앱의 체크포인트일 수 없습니다. Torch Playground(학습 페이지 또는 `python -m core train`)가 저장한 체크포인트만 불러올 수 있습니다."},
     # --- core/activations.py ---------------------------------------------------------------------------------
     "unknown_activation": {"ko": "알 수 없는 활성화 함수입니다: {names}. 다음 중에서 고르세요: sigmoid, tanh, relu, leaky_relu, elu, gelu, silu, softplus."},
     "bad_range": {"ko": "아래쪽 값 < 위쪽 값이고, 둘 다 ±{limit:g} 안에 있는 범위를 고르세요."},

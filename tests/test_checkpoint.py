@@ -302,7 +302,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(monkeypatch, tmp_pat
     source = {"path": path, "bytes": valid_bytes, "file": io.BytesIO(valid_bytes)}[as_]
     with pytest.raises(CheckpointError, match="too large") as err:
         checkpoint.load(source)
-    assert err.value.code == "too_big"
+    assert err.value.code == "file_too_big"
 
 
 # ---------------------------------------------------------------------------------------------------------------

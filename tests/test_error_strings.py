@@ -40,11 +40,7 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 UNTRANSLATED: dict[str, str] = {}
 
 # Codes raised in more than one file, with different meanings, so that one template cannot serve both.
-KNOWN_SHARED = {
-    "too_big": "core/tensors.py (a tensor over the element cap; params numel, limit) and core/checkpoint.py (a file "
-               "over the size limit; no params). ERRORS holds the tensor text, so a too-large checkpoint falls back "
-               "to core's English. Fix: give the checkpoint refusal its own code, e.g. 'file_too_big'.",
-}
+KNOWN_SHARED: dict[str, str] = {}
 # Codes raised in more than one file with the same meaning (checked by reading each sentence).
 SHARED_SAME_MEANING = {
     "lr": "core/trainer.py, core/microscope.py: the same sentence",
@@ -55,7 +51,7 @@ SHARED_SAME_MEANING = {
     "target_missing": "core/data.py (no target, or a name that is not a column), core/script.py (no target)",
 }
 # Raise sites whose params do not fill their code's template, on purpose (file, code) → why.
-PARAMS_EXEMPT = {("core/checkpoint.py", "too_big"): KNOWN_SHARED["too_big"]}
+PARAMS_EXEMPT: dict[tuple[str, str], str] = {}
 
 # Codes with no practical way to raise them in a unit test (code → why); their templates are still checked statically.
 NOT_TRIGGERED = {
@@ -398,6 +394,7 @@ CASES = [
     case("not_found", lambda tmp, mp: checkpoint.delete("nope", tmp), "nope", id="not_found-delete"),
     case("empty", call(checkpoint.load, b"")),
     case("corrupt", call(checkpoint.load, b"junk")),
+    case("file_too_big", lambda tmp, mp: (mp.setattr(checkpoint, "MAX_BYTES", 10), checkpoint.load(b"x" * 11))),
     case("unsafe", call(checkpoint.load, pickle.dumps(os.getcwd, protocol=2)), "실행되지 않았습니다"),
     case("bare_state_dict", call(checkpoint.load, checkpoint.to_bytes({"w": torch.zeros(1)})), "state_dict"),
     case("foreign", call(checkpoint.load, checkpoint.to_bytes({"a": 1}))),
@@ -539,15 +536,12 @@ def test_every_code_is_raised_here_or_says_why_not():
         assert params == {frozenset()} and HANGUL.search(ERRORS[code]["ko"].format())
 
 
-def test_a_too_large_checkpoint_falls_back_to_english(monkeypatch):
-    """The known clash (KNOWN_SHARED): the tensor text needs numel and limit, which a checkpoint refusal lacks, so
-    ``error_text`` catches the KeyError and shows core's English sentence rather than a wrong Korean one."""
+def test_a_too_large_checkpoint_reads_in_korean(monkeypatch):
     monkeypatch.setattr(checkpoint, "MAX_BYTES", 10)
     with pytest.raises(PlaygroundError) as caught:
         checkpoint.load(b"x" * 11)
-    assert caught.value.code == "too_big" and caught.value.params == {}
-    with pytest.raises(KeyError):
-        ERRORS["too_big"]["ko"].format(**caught.value.params)
+    assert caught.value.code == "file_too_big"
+    assert HANGUL.search(ERRORS["file_too_big"]["ko"].format(**caught.value.params))
 
 
 # ---------------------------------------------------------------------------------------------------------------
