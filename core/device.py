@@ -32,7 +32,8 @@ def resolve_device(name: str = "auto") -> torch.device:
     except RuntimeError:
         raise ConfigError(f"Unknown device {name!r}; choose one of {', '.join(DEVICE_CHOICES)}.") from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("CUDA was asked for, but torch.cuda.is_available() is False here. Use --device cpu or auto.")
+        raise ConfigError("CUDA was asked for, but torch.cuda.is_available() is False here. Use --device cpu or auto.",
+                          code="no_cuda")
     if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
         raise ConfigError(f"There is no {device}: this machine has {torch.cuda.device_count()} CUDA device(s).")
     if device.type == "mps" and not mps_available():

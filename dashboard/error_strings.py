@@ -17,6 +17,11 @@ _ONLY_OURS = " Torch Playground(학습 페이지 또는 `python -m core train`)�
 
 # Translations of core's error messages by code. Params are the ones core passes; English comes from core itself.
 ERRORS = {
+    "no_inputs": {"ko": "모델에는 입력 특성이 하나 이상 있어야 합니다."},
+    "hidden_sizes": {"ko": "은닉층: 크기를 1개에서 8개까지, 각각 1에서 4096 사이로 입력하세요 (예: 128,128)."},
+    "model_activation": {"ko": "알 수 없는 활성화 함수 {name}입니다. relu, tanh, sigmoid, gelu, silu, leaky_relu 중에서 고르세요."},
+    "dropout": {"ko": "드롭아웃은 확률입니다: 0 이상 1 미만의 값을 고르세요."},
+    "no_cuda": {"ko": "CUDA를 골랐지만 여기서는 torch.cuda.is_available()가 False입니다. cpu나 auto를 고르세요."},
     "file_too_big": {"ko": "파일이 너무 커서 이 앱의 체크포인트일 수 없습니다. Torch Playground(학습 페이지 또는 `python -m core train`)가 저장한 체크포인트만 불러올 수 있습니다."},
     # --- core/activations.py ---------------------------------------------------------------------------------
     "unknown_activation": {"ko": "알 수 없는 활성화 함수입니다: {names}. 다음 중에서 고르세요: sigmoid, tanh, relu, leaky_relu, elu, gelu, silu, softplus."},

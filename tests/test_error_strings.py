@@ -25,6 +25,7 @@ import torch
 
 from core import activations, checkpoint, data, device, tensors
 from core.callbacks import DivergenceCheck
+from core.device import resolve_device
 from core.errors import PlaygroundError
 from core.model import MLP, ModelConfig
 from core.predict import Predictor
@@ -57,6 +58,8 @@ PARAMS_EXEMPT: dict[tuple[str, str], str] = {}
 NOT_TRIGGERED = {
     "worker_died": "set by core/jobs.py when a training process dies (e.g. killed for memory); no params",
 }
+if torch.cuda.is_available():
+    NOT_TRIGGERED["no_cuda"] = "this machine has CUDA, so asking for it is no error here"
 
 DISAGREEMENT_CHAINS = {  # a chain whose last step shows each disagreement (None: no chain known to produce it)
     "squeeze_not_one": ("[[2, 3, 4, 5]]", None, "squeeze(1)"),
@@ -364,6 +367,12 @@ def case(code, fn, *must, id=None):
 
 
 CASES = [
+    # model and device settings
+    case("no_inputs", call(ModelConfig, n_features=0)),
+    case("hidden_sizes", call(ModelConfig, hidden=()), "4096"),
+    case("model_activation", call(ModelConfig, activation="swish"), "swish"),
+    case("dropout", call(ModelConfig, dropout=1.0)),
+    *([] if torch.cuda.is_available() else [case("no_cuda", call(resolve_device, "cuda"), "CUDA")]),
     # activations
     case("unknown_activation", call(activations.curves, ["swish"]), "swish"),
     case("bad_range", call(activations.curves, ["relu"], 5.0, 1.0), "±1000"),
