@@ -56,3 +56,19 @@ def save_mine(ckpt: dict) -> Path:
 
 def delete_mine(name: str) -> None:
     checkpoint.delete(name, session_folder())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _score(raw: bytes, name: str, path: str, mtime: float, size: int):
+    from core.data import read_csv
+
+    rows = read_csv(raw, name=name).frame
+    report = _predictor(path, mtime, size).predict_frame(rows)
+    return report.frame(rows, f"predicted_{_predictor(path, mtime, size).target}"), report
+
+
+def score(raw: bytes, name: str, path: str):
+    """A CSV of feature rows scored by a checkpoint: (the rows with predictions and notes, the report). Cached, so
+    widget changes elsewhere on the page do not parse and predict the file again."""
+    stat = Path(path).stat()
+    return _score(raw, name, path, stat.st_mtime, stat.st_size)

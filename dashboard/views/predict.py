@@ -111,9 +111,7 @@ st.caption(t("pr.batch_caption", columns=", ".join(predictor.features)))
 rows_file = st.file_uploader(t("pr.batch_upload"), type=["csv", "txt"], key="pr_rows")
 if rows_file is not None:
     try:
-        rows = training.read_upload(rows_file.getvalue(), rows_file.name).frame
-        report = predictor.predict_frame(rows)
-        scored = report.frame(rows, f"predicted_{target}")
+        scored, report = models.score(rows_file.getvalue(), rows_file.name, path)
         good = len(scored) - report.n_bad_rows
         st.success(t("pr.scored", n=good, total=len(scored)))
         if report.n_bad_rows:
@@ -123,8 +121,9 @@ if rows_file is not None:
         if report.n_out_of_range_rows:
             st.warning(t("pr.rows_out_of_range", n=report.n_out_of_range_rows))
         st.dataframe(scored.head(1000), hide_index=True)
-        st.download_button(t("pr.download_csv"), scored.to_csv(index=False).encode("utf-8-sig"),
-                           file_name=f"{rows_file.name.rsplit('.', 1)[0]}-predicted.csv", mime="text/csv")
+        st.download_button(t("pr.download_csv"), lambda: scored.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{rows_file.name.rsplit('.', 1)[0]}-predicted.csv", mime="text/csv",
+                           on_click="ignore")  # the CSV is written when clicked, not on every rerun
     except PlaygroundError as err:
         state.show_error(err)
 
