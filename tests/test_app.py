@@ -4,27 +4,14 @@ import ast
 
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
 from dashboard.error_strings import ERRORS
 from dashboard.strings import STRINGS
+from tests.apptest import open_page
 from tests.conftest import ROOT
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["views/tensors.py", "views/activations.py", "views/train.py", "views/predict.py", "views/device.py"]
 LANGS = ["en", "ko"]
-
-
-def open_page(page=None, lang="en", query=None, timeout=60):
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page and page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    return at
 
 
 @pytest.mark.parametrize("lang", LANGS)

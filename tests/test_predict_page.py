@@ -7,15 +7,13 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
 from core import checkpoint, data
 from core.model import ModelConfig
 from core.predict import Predictor
 from core.trainer import TrainConfig, Trainer, config_dict
+from tests.apptest import open_page
 from tests.conftest import ROOT
-
-APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +32,7 @@ def shared(diabetes_ckpt, checkpoint_folder):
 
 
 def predict_page(lang="en"):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("views/predict.py")
-    at.run()
+    at = open_page("views/predict.py", lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

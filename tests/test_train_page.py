@@ -3,20 +3,13 @@
 import time
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import checkpoint
-from tests.conftest import ROOT
-
-APP = str(ROOT / "dashboard" / "app.py")
+from tests.apptest import open_page
 
 
 def train_page(lang="en"):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("views/train.py")
-    at.run()
+    at = open_page("views/train.py", lang, timeout=120)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
