@@ -69,3 +69,18 @@ def disagreement_text(step) -> str:
 
     return translated(getattr(error_strings, "DISAGREEMENTS", {}), step.disagree_code, step.disagree_params,
                       step.disagree)
+
+
+def unit_text(unit: str) -> str:
+    """A unit of the built-in data sets in the session's language ("years" → "년"); others as they are."""
+    key = f"unit.{unit}"
+    return t(key) if key in STRINGS else unit
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A value with its unit; multiples of dollars written out (2.068 × $100,000 → $206,800)."""
+    from core.data import describe_units
+
+    if (unit or "").startswith("$"):
+        return describe_units(value, unit)
+    return f"{value:.4g} {unit_text(unit)}".strip()

@@ -360,6 +360,18 @@ STRINGS = {
                         "ko": "강의의 불러오기 방식: 저장한 설정으로 모델 클래스를 만들고 load_state_dict, eval() 후 "
                               "torch.no_grad() 안에서 예측합니다."},
 
+    # --- units of the built-in data sets (core/data.py) ------------------------------------------------------
+    "unit.years": {"en": "years", "ko": "년"},
+    "unit.1 or 2": {"en": "1 or 2", "ko": "1 또는 2"},
+    "unit.ratio": {"en": "ratio", "ko": "비율"},
+    "unit.score": {"en": "score", "ko": "점"},
+    "unit.people": {"en": "people", "ko": "명"},
+    "unit.people/household": {"en": "people/household", "ko": "가구당 인원"},
+    "unit.rooms/household": {"en": "rooms/household", "ko": "가구당 방 수"},
+    "unit.bedrooms/household": {"en": "bedrooms/household", "ko": "가구당 침실 수"},
+    "unit.°N": {"en": "°N", "ko": "북위 °"},
+    "unit.°E": {"en": "°E", "ko": "동경 °"},
+
     # --- activations -----------------------------------------------------------------------------------------
     "act.title": {"en": "Activation functions", "ko": "활성화 함수(activation function)"},
     "act.intro": {"en": "An activation makes a network more than a stack of linear maps. Pick some, see their "

@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import checkpoint, data
+from core import checkpoint
 from core.errors import PlaygroundError
 from dashboard import models, state, training
-from dashboard.i18n import t
+from dashboard.i18n import t, unit_text, with_unit
 
 st.title(t("pr.title"))
 st.markdown(t("pr.intro"))
@@ -84,7 +84,7 @@ with st.form("pr_form"):
         col = columns[n % 3]
         if name in predictor.numeric:
             info = predictor.numeric[name]
-            unit = f" ({units[name]})" if units.get(name) else ""
+            unit = f" ({unit_text(units[name])})" if units.get(name) else ""
             values[name] = col.number_input(f"{name}{unit}", value=float(info["median"]), format="%.4f",
                                             key=f"pr_{name}")
             col.caption(t("pr.range", lo=info["min"], hi=info["max"]))
@@ -96,9 +96,9 @@ with st.form("pr_form"):
 if predicted:
     try:
         value, report = predictor.predict_one(values)
-        st.metric(t("pr.answer", target=target), predictor.describe(value))
+        st.metric(t("pr.answer", target=target), with_unit(value, units.get(target, "")))
         if mae is not None and math.isfinite(mae):
-            st.markdown(t("pr.typically", mae=data.describe_units(mae, units.get(target, ""))))
+            st.markdown(t("pr.typically", mae=with_unit(mae, units.get(target, ""))))
         for item in report.out_of_range:
             st.warning(t("pr.out_of_range", column=item["column"], value=item["value"], lo=item["min"],
                          hi=item["max"]), icon=":material/warning:")
