@@ -10,6 +10,7 @@ import io
 import math
 import re
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ MAX_ROWS = 500_000
 MAX_COLUMNS = 200
 MIN_ROWS = 20  # after dropping rows without a target: enough for a test split of a few rows
 MAX_CATEGORIES = 20  # a text column with at most this many distinct values is one-hot encoded
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger numbers count as infinite
 
 CALIFORNIA_UNITS = {
     "MedInc": "$10,000",
@@ -219,7 +221,8 @@ def _numeric_like(text: str) -> bool:
         return False
 
 
-_DECIMAL_COMMA = re.compile(r"^\s*-?\d+(,\d+)?\s*$")  # whole numbers too: "2" beside "1,5" in one column
+# whole numbers too: "2" beside "1,5" in one column; ASCII: pandas reads neither "٣" nor a no-break space as a number
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+(,\d+)?\s*$", re.ASCII)
 
 
 def read_csv(source, name: str | None = None) -> Table:
@@ -278,7 +281,7 @@ def read_csv(source, name: str | None = None) -> Table:
     if all(_numeric_like(str(c)) for c in frame.columns):
         raise DataError("The first row looks like data, not column names. Add a header row with a name for each "
                         "column and upload again.", code="csv_no_header")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [" ".join(str(c).splitlines()).strip() for c in frame.columns]  # a quoted name may span lines
     if frame.columns.has_duplicates:  # "a" and "a " are one name once spaces are removed
         twice = sorted(set(frame.columns[frame.columns.duplicated()]))
         raise DataError(f"Column names must be unique; {', '.join(map(repr, twice))} appears more than once "
@@ -358,25 +361,45 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
         raise DataError(f"There is no column {target!r}. Columns: {', '.join(map(str, frame.columns))}.",
                         code="target_missing", target=target, columns=list(map(str, frame.columns)))
     values = frame[target]
+    numbers = to_numbers(values)
     is_bool = pd.api.types.is_bool_dtype(values)
     if is_bool or not pd.api.types.is_numeric_dtype(values):
-        bad = values.notna() & (is_bool or pd.to_numeric(values, errors="coerce").isna())
+        bad = values.notna() & (is_bool or numbers.isna())
         if bad.any():  # none where every cell is empty (a file with a header and no rows): too_few_rows says so
             example = str(values[bad].iloc[0])  # str: no numpy repr such as np.True_
             raise DataError(f"The target column {target!r} is not numeric (e.g. {example!r} on line "
                             f"{_rows(bad, 1)}). A regressor predicts numbers: choose a numeric column.",
                             code="target_not_numeric", target=target, example=example)
+    return numbers
+
+
+def to_numbers(values: pd.Series) -> pd.Series:
+    """``values`` as floats, NaN where a value is not a number.
+
+    A whole number too long for a float (309 digits or more, which pandas keeps as a Python int) becomes infinite,
+    as 1e999 does, so that the checks for infinite values catch it; ``pd.to_numeric`` would raise OverflowError.
+    """
+    if values.dtype == object:
+        values = values.map(_huge_int_as_inf)
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _check_finite(frame: pd.DataFrame):
+def _huge_int_as_inf(value):
+    if type(value) is int and abs(value) > sys.float_info.max:  # exact: int and float compare without converting
+        return math.inf if value > 0 else -math.inf
+    return value
+
+
+def _check_finite(frame: pd.DataFrame, target: str, y: pd.Series):
+    """Infinite values, or numbers beyond float32's range, in the target (as numbers: ``y``) or a numeric column."""
     for col in frame.columns:
-        values = frame[col]
+        values = y if col == target else frame[col]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            inf = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+            inf = np.abs(values.to_numpy(dtype=float, na_value=np.nan)) > FLOAT32_MAX
             if inf.any():
-                raise DataError(f"Column {col!r} has infinite values (lines {_rows(pd.Series(inf))}). Replace them "
-                                "with numbers or leave those cells empty.", code="infinite", column=col)
+                raise DataError(f"Column {col!r} has infinite values (lines {_rows(pd.Series(inf))}); numbers beyond "
+                                "±3.4e38 are infinite in the model's float32. Replace them with numbers or leave "
+                                "those cells empty.", code="infinite", column=col)
 
 
 def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
@@ -387,7 +410,7 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
                         code="test_size")
     frame = table.frame
     y_all = _check_target(frame, table.target)
-    _check_finite(frame)
+    _check_finite(frame, table.target, y_all)
     has_target = y_all.notna()
     frame, y_all = frame[has_target], y_all[has_target]
     if len(frame) < MIN_ROWS:
@@ -411,7 +434,9 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
 
     preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target)
     Xtr, imputed_train = transform(X_train, preprocessing)
-    Xte, imputed_test = transform(X_test, preprocessing)
+    with np.errstate(over="ignore"):  # checked next
+        Xte, imputed_test = transform(X_test, preprocessing)
+    _check_scaled(Xte, X_test, table.frame, preprocessing)
     n_rows = len(table.frame)
     report = {
         "rows": n_rows,
@@ -435,6 +460,21 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "seed": config.seed,
     }
     return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info)
+
+
+def _check_scaled(matrix: np.ndarray, X: pd.DataFrame, frame: pd.DataFrame, preprocessing: dict):
+    """A test value so far outside the training rows' spread (1e20 beside values near 1e-45) that it is infinite
+    once scaled; training values themselves always scale to finite numbers."""
+    for j, col in enumerate(preprocessing["numeric"]):  # the matrix's first columns
+        far = ~np.isfinite(matrix[:, j])
+        if far.any():
+            name, value = col["name"], float(X[col["name"]].to_numpy(dtype=float)[far][0])
+            lines = _rows(pd.Series(frame.index.isin(X.index[far])))
+            raise DataError(f"Column {name!r} has infinite values once scaled (lines {lines}, e.g. {value:g}): they "
+                            f"lie too far from the training rows' values (mean {col['mean']:.3g}, standard deviation "
+                            f"{col['scale']:.3g}) for the model's float32. Check those values or leave the cells "
+                            "empty.",
+                            code="infinite", column=name)
 
 
 def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool) -> dict:

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from core import checkpoint as ckpt
-from core.data import describe_units, transform, unscale_target
+from core.data import describe_units, to_numbers, transform, unscale_target
 from core.errors import PredictionError
 
 MAX_LISTED = 1000  # problems listed one by one; beyond this they are counted
@@ -72,7 +72,12 @@ class Predictor:
         return {**{n: c["median"] for n, c in self.numeric.items()},
                 **{n: c["fill"] for n, c in self.categorical.items()}}
 
-    def _check_columns(self, columns):
+    def _check_columns(self, columns: pd.Index):
+        twice = sorted({str(c) for c in columns[columns.duplicated()] if c in self.features})
+        if twice:  # rows[name] would be a frame of columns, not one column; read_csv refuses these already
+            raise PredictionError(f"Column names must be unique; {', '.join(map(repr, twice))} appears more than "
+                                  "once. Keep one column of each name and try again.", code="duplicate_columns",
+                                  columns=twice)
         missing = [f for f in self.features if f not in columns]
         if not missing:
             return
@@ -96,7 +101,7 @@ class Predictor:
         oor_rows = np.zeros(len(X), dtype=bool)
         for name, col in self.numeric.items():
             raw = X[name]
-            values = pd.to_numeric(raw, errors="coerce").astype(float)
+            values = to_numbers(raw)
             not_number = raw.notna().to_numpy() & values.isna().to_numpy()
             infinite = np.isinf(values.to_numpy())
             for mask, code, what in ((not_number, "not_a_number", "is not a number"),
@@ -117,7 +122,8 @@ class Predictor:
             X[name] = values
         for name, col in self.categorical.items():
             raw = X[name]
-            unseen = raw.notna().to_numpy() & ~raw.astype(str).isin(col["categories"]).to_numpy()
+            text = raw.map(str, na_action="ignore").astype(object)  # not astype(str): it decodes bytes, or fails to
+            unseen = raw.notna().to_numpy() & ~text.isin(col["categories"]).to_numpy()
             for i in np.flatnonzero(unseen):
                 if len(problems) < MAX_LISTED:
                     problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name, "value": str(raw.iloc[i]),
@@ -125,11 +131,23 @@ class Predictor:
                                      "message": f"{name}={raw.iloc[i]!s} was not seen in training "
                                                 f"(known: {', '.join(col['categories'])})"})
             bad |= unseen
-            X[name] = raw.astype(object).where(raw.notna(), np.nan)
-        matrix, _ = transform(X, self.preprocessing)
+            X[name] = text.where(raw.notna(), np.nan)
+        with np.errstate(over="ignore"):  # a value beyond float32: the row is reported below
+            matrix, _ = transform(X, self.preprocessing)
         with torch.no_grad():
             scaled = self.model(torch.from_numpy(matrix)).squeeze(1).numpy()  # (rows,)
         predictions = unscale_target(scaled.astype(np.float64), self.preprocessing)
+        # a value so far outside the training range (1e300, say) that the model's float32 overflows: the row names
+        # its numeric feature farthest from the training mean (numeric features are the matrix's first columns)
+        overflow = ~bad & ~np.isfinite(predictions)
+        numeric = list(self.numeric) or self.features  # one-hot inputs alone (0 or 1) hardly overflow: name any
+        for i in np.flatnonzero(overflow)[:max(MAX_LISTED - len(problems), 0)]:
+            name = numeric[int(np.argmax(np.abs(matrix[i, :len(numeric)])))]
+            value = str(rows[name].iloc[i])
+            problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name, "value": value, "code": "overflow",
+                             "message": f"{name}={value} is too far outside the training range to compute a "
+                                        "prediction"})
+        bad |= overflow
         predictions[bad] = np.nan
         imputed = int(empty[~bad].sum())  # in the rows that were predicted
         return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()), imputed)

@@ -335,7 +335,9 @@ def _values_empty() -> TensorOpError:
 def _check_range(value, dtype: str) -> None:
     low, high = _VALUE_RANGE[dtype]
     for number in _flat(value):
-        if not math.isfinite(number):  # 1e999 reads as inf; literal_eval cannot make nan
+        # 1e999 reads as inf (literal_eval cannot make nan); a whole number is finite, however long, and
+        # math.isfinite(10**400) would raise OverflowError
+        if isinstance(number, float) and not math.isfinite(number):
             raise TensorOpError(f"A value is infinite ({_short(number)}): a number like 1e999 is too large for any "
                                 "number type. Use a finite number.", code="values_infinite", value=_short(number))
         if dtype not in FLOAT_DTYPES and isinstance(number, float):
@@ -940,8 +942,8 @@ def _where(path: tuple[int, ...]) -> str:
 
 
 def _short(value, limit: int = 40) -> str:
-    """A value as text, cut short: user input can be long."""
-    text = value if isinstance(value, str) else repr(value)
+    """A value as text on one line, cut short: user input can be long, and can hold line breaks (then: its repr)."""
+    text = value if isinstance(value, str) and value.isprintable() else repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

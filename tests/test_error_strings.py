@@ -451,6 +451,8 @@ CASES = [
     case("alloc_too_big", call(device.allocation_demo, (1024, 1024, 1024), "cpu"), "4,096 MiB", "cpu", "256 MiB"),
     # predictions
     case("missing_columns", predictor("predict_frame", pd.DataFrame({"A": [1.0], "b": [2.0]})), "'a'", "'b'"),
+    case("duplicate_columns", predictor("predict_frame", pd.DataFrame([[1.0, 2.0, 3.0]], columns=["a", "b", "a"])),
+         "'a'"),
     case("unknown_columns", predictor("predict_one", {"c": 1.0}), "'c'"),
     case("bad_value", predictor("predict_one", {"a": "x", "b": 1.0})),
     # tensors: the starting tensor
