@@ -29,16 +29,22 @@ class PredictionReport:
     n_out_of_range_rows: int = 0
     imputed: int = 0  # empty cells filled with the training median / most frequent value
 
-    def frame(self, rows: pd.DataFrame, column: str) -> pd.DataFrame:
-        """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows."""
-        notes = [""] * len(rows)
+    def frame(self, rows: pd.DataFrame, column: str, problem_text=None, range_text=None) -> pd.DataFrame:
+        """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows.
+
+        ``problem_text(problem)`` and ``range_text(item)`` word the notes (a page passes its language's);
+        by default they are core's English.
+        """
+        problem_text = problem_text or (lambda p: p["message"])
+        range_text = range_text or (lambda item: f"{item['column']} outside training range")
+        notes = [[] for _ in range(len(rows))]
         for item in self.out_of_range:
-            notes[item["row"] - 1] += f"{item['column']} outside training range; "
+            notes[item["row"] - 1].append(range_text(item))
         for item in self.problems:
-            notes[item["row"] - 1] += f"{item['message']}; "
+            notes[item["row"] - 1].append(problem_text(item))
         out = rows.copy()
         out[column] = self.predictions
-        out["note"] = [n.rstrip("; ") for n in notes]
+        out["note"] = ["; ".join(n) for n in notes]
         return out
 
 

@@ -7,6 +7,8 @@ import streamlit as st
 from core import checkpoint
 from core.errors import CheckpointError
 from core.predict import Predictor
+from dashboard.i18n import lang, t
+from dashboard.strings import STRINGS
 from dashboard.training import owner
 
 SESSIONS = "sessions"  # <checkpoint folder>/sessions/<session id>/: each browser session's own checkpoints
@@ -59,16 +61,27 @@ def delete_mine(name: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _score(raw: bytes, name: str, path: str, mtime: float, size: int):
+def _score(raw: bytes, name: str, path: str, mtime: float, size: int, lang: str):
     from core.data import read_csv
 
     rows = read_csv(raw, name=name).frame
-    report = _predictor(path, mtime, size).predict_frame(rows)
-    return report.frame(rows, f"predicted_{_predictor(path, mtime, size).target}"), report
+    predictor = _predictor(path, mtime, size)
+    report = predictor.predict_frame(rows)
+    return report.frame(rows, f"predicted_{predictor.target}", problem_text, range_text), report
+
+
+def problem_text(problem: dict) -> str:
+    """A row's problem in the session's language (core words it in English)."""
+    key = f"pr.row.{problem['code']}"
+    return t(key, column=problem["column"], value=problem["value"]) if key in STRINGS else problem["message"]
+
+
+def range_text(item: dict) -> str:
+    return t("pr.row.out_of_range", column=item["column"])
 
 
 def score(raw: bytes, name: str, path: str):
     """A CSV of feature rows scored by a checkpoint: (the rows with predictions and notes, the report). Cached, so
     widget changes elsewhere on the page do not parse and predict the file again."""
     stat = Path(path).stat()
-    return _score(raw, name, path, stat.st_mtime, stat.st_size)
+    return _score(raw, name, path, stat.st_mtime, stat.st_size, lang())

@@ -354,6 +354,13 @@ STRINGS = {
     "pr.column": {"en": "column", "ko": "열"},
     "pr.value": {"en": "value", "ko": "값"},
     "pr.problem": {"en": "problem", "ko": "문제"},
+    "pr.row.not_a_number": {"en": "{column}={value} is not a number", "ko": "{column}={value}은(는) 숫자가 아닙니다"},
+    "pr.row.infinite": {"en": "{column}={value} is infinite", "ko": "{column}={value}은(는) 무한대입니다"},
+    "pr.row.unseen_category": {"en": "{column}={value} was not seen in training",
+                               "ko": "{column}={value}은(는) 학습 때 없던 값입니다"},
+    "pr.row.overflow": {"en": "{column}={value} is too far outside the training range to compute a prediction",
+                        "ko": "{column}={value}은(는) 학습 범위에서 너무 멀어 예측을 계산할 수 없습니다"},
+    "pr.row.out_of_range": {"en": "{column} outside training range", "ko": "{column}이(가) 학습 범위 밖"},
     "pr.download_csv": {"en": "Download the CSV with predictions", "ko": "예측값이 들어간 CSV 내려받기"},
     "pr.code_caption": {"en": "The lecture's loading pattern: build the model class from the saved config, "
                               "load_state_dict, eval(), then predict under torch.no_grad().",

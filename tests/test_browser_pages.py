@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, app_server, browser_missing, chromium, wait_until_idle
+from tests.browser.harness import ARTIFACTS, app_server, browser_missing, chromium, wait_until_idle, wait_until_settled
 
 PAGES = {"tensors": ("Tensor", "텐서"), "activations": ("Activation", "활성화"), "train": ("Train", "학습"),
          "predict": ("Predict", "예측"), "device": ("Device", "장치")}
@@ -32,6 +32,7 @@ def test_page_in_the_browser(browser_page, name, lang):
     path = "" if name == "tensors" else name  # the default page lives at the root
     page.goto(f"{url}/{path}?lang={lang}")
     wait_until_idle(page)
+    wait_until_settled(page)
     shot = ARTIFACTS / "screenshots" / f"{name}-{lang}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)

@@ -154,3 +154,14 @@ def test_app_and_command_line_give_the_same_prediction(tmp_path, checkpoint_fold
     assert at.metric[0].value.startswith(f"{from_cli:.4g}")
     value, _ = predictor.predict_one({k: np.float64(v) for k, v in defaults.items()})
     assert value == from_cli  # exactly the same number, not merely close
+
+
+def test_row_problems_read_in_korean(shared):
+    rows = data.load_diabetes().frame.drop(columns="progression").head(4).astype({"bmi": object})
+    rows.loc[1, "bmi"] = "많음"
+    at = predict_page("ko")
+    at.file_uploader(key="pr_rows").upload("rows.csv", rows.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception
+    problems = at.dataframe[1].value
+    assert problems.iloc[0, -1] == "bmi=많음은(는) 숫자가 아닙니다"
+    assert at.dataframe[2].value["note"].iloc[1] == "bmi=많음은(는) 숫자가 아닙니다"

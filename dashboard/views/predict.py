@@ -116,8 +116,9 @@ if rows_file is not None:
         st.success(t("pr.scored", n=good, total=len(scored)))
         if report.n_bad_rows:
             st.error(t("pr.bad_rows", n=report.n_bad_rows))
-            st.dataframe(pd.DataFrame([{t("pr.line"): p["line"], t("pr.column"): p["column"], t("pr.value"): p["value"],
-                                        t("pr.problem"): p["message"]} for p in report.problems]), hide_index=True)
+            problems = [{t("pr.line"): p["line"], t("pr.column"): p["column"], t("pr.value"): p["value"],
+                         t("pr.problem"): models.problem_text(p)} for p in report.problems]
+            st.dataframe(pd.DataFrame(problems), hide_index=True)
         if report.n_out_of_range_rows:
             st.warning(t("pr.rows_out_of_range", n=report.n_out_of_range_rows))
         st.dataframe(scored.head(1000), hide_index=True)

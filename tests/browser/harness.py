@@ -1,6 +1,7 @@
 """Start the real app with `streamlit run` on a free loopback port and drive it in headless Chromium (Playwright)."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -89,3 +90,86 @@ def wait_until_idle(page, timeout: float = 30_000):
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
         timeout=timeout)
     page.wait_for_timeout(300)  # plots finish laying out
+
+
+def wait_until_settled(page, timeout: float = 30_000):
+    """Wait until the script run that is drawing the page has finished (the app's root says so in
+    data-test-script-state) and left no element stale from the run before. Call it once something the run draws
+    has appeared: before that, the run may not have started yet."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stElementContainer\"][data-stale=\"true\"]')",
+        timeout=timeout)
+
+
+# --- driving the app the way a person does: by the words on screen ------------------------------------------------
+# Widgets are found by their label's text (from dashboard.strings, in the page's language), never by Streamlit's
+# generated class names, so the same test reads the English and the Korean page. Charts have no label: they are found
+# by the key= the page gives them (Streamlit puts it on the element as the class st-key-<key>).
+
+
+def plain(markdown: str) -> str:
+    """A label or message as the browser shows it: Markdown's ** and ` markers gone."""
+    return markdown.replace("**", "").replace("`", "")
+
+
+def shown(template: str, **known) -> re.Pattern:
+    """A str.format template as a pattern over the shown text: the fields in ``known`` filled in, any other
+    {field} matching some text."""
+    out, end = [], 0
+    for field in re.finditer(r"\{(\w+)(?::([^{}]*))?\}", template):
+        out.append(re.escape(plain(template[end:field.start()])))
+        name, spec = field.group(1), field.group(2) or ""
+        out.append(re.escape(format(known[name], spec)) if name in known else ".+?")
+        end = field.end()
+    out.append(re.escape(plain(template[end:])))
+    return re.compile("".join(out))
+
+
+def exactly(text: str) -> re.Pattern:
+    """The whole shown text, nothing before or after it (so "Predict" does not also find "Predict one row")."""
+    return re.compile(rf"^\s*{re.escape(plain(text))}\s*$")
+
+
+def main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def widget(page, kind: str, label: str):
+    """The widget of Streamlit test id ``kind`` (stTextInput, stSelectbox, stSlider, ...) labelled ``label``."""
+    return main(page).locator(f'[data-testid="{kind}"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=exactly(label)))
+
+
+def button(page, label: str, kind: str = "stButton"):
+    """A button (kind: stButton, stFormSubmitButton, stDownloadButton) whose text reads ``label``."""
+    return main(page).locator(f'[data-testid="{kind}"] button', has_text=exactly(label))
+
+
+def choose(page, box, option: str, timeout: float = 30_000):
+    """Pick ``option`` in a selectbox or multiselect: open its list, type to narrow it, click the option."""
+    field = box.locator('input[role="combobox"]')
+    field.click(timeout=timeout)
+    field.fill(option)
+    page.get_by_role("option", name=option, exact=True).click(timeout=timeout)
+
+
+def go_to(page, nav_label: str, title: str, timeout: float = 30_000):
+    """Follow the sidebar's link to another page (the same session, as a person clicking) and wait for it."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=nav_label).click(timeout=timeout)
+    main(page).locator("h1", has_text=exactly(title)).wait_for(timeout=timeout)
+    wait_until_idle(page, timeout)
+
+
+def plotly_traces(page, key: str) -> list[dict] | None:
+    """The traces a keyed st.plotly_chart draws right now: name, number of points, last y; None before it is drawn."""
+    return page.evaluate(
+        """key => { const el = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+                    if (!el || !el.data) return null;
+                    return el.data.map(d => ({name: d.name ?? null, points: (d.x || []).length,
+                                              last: d.y && d.y.length ? d.y[d.y.length - 1] : null})); }""", key)
+
+
+def dataframe_cells(frame) -> list[str]:
+    """The text of an st.dataframe's cells (its grid is a canvas; the accessible table beside it holds the text)."""
+    return frame.locator("table td").all_inner_texts()
