@@ -193,7 +193,7 @@ JS = r"""
   // the queue message, the progress bar, "Finished", and the results header with the app idle.
   B.trainWatch = a => {
     const w = B.train = {click: null, queued: null, running: null, finished: null, results: null, failed: null,
-                         alerts: '', resultsSent: false, resultsRun: null};
+                         alerts: '', resultsSent: false, resultsRun: null, ticks: 0};
     const check = () => {
       const m = main();
       if (!m || w.click === null) return;
@@ -214,6 +214,7 @@ JS = r"""
     B.checks.add(check);
     const decoder = new TextDecoder(), header = a.results;
     B.hooks.push((data, status, t) => {
+      if (w.click !== null && w.finished === null && status === 3) w.ticks++;  // a live-chart refresh (fragment run)
       if (w.click === null || w.resultsRun !== null || !(data instanceof ArrayBuffer)) return;
       if (!w.resultsSent) w.resultsSent = decoder.decode(data).includes(header);
       else if (status === 0) { w.resultsRun = t; check(); }
@@ -469,10 +470,11 @@ class Renicer:
 
 
 class MemorySampler:
-    """Once a second: the server's process tree, its total VmRSS and PSS, and the largest of each seen."""
+    """Once a second: the server's process tree, its total VmRSS and PSS, the streamlit process's CPU use, and how
+    long the server takes to answer /_stcore/health (its event loop's responsiveness)."""
 
-    def __init__(self, root: int, interval: float = 1.0):
-        self.root, self.interval = root, interval
+    def __init__(self, root: int, url: str, interval: float = 1.0):
+        self.root, self.url, self.interval = root, url, interval
         self.samples, self.pids = [], set()
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="memory-sampler", daemon=True)
@@ -482,13 +484,29 @@ class MemorySampler:
         return self
 
     def _loop(self):
+        import urllib.request
+
+        last = (time.time(), cpu_seconds(self.root))
         while not self._stop.is_set():
             pids = tree(self.root)
             self.pids.update(pids)
-            self.samples.append({"t": time.time(), "processes": len(pids),
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=10) as answer:
+                    answer.read()
+                health = time.perf_counter() - start
+            except OSError:
+                health = float("nan")
+            now = (time.time(), cpu_seconds(self.root))
+            self.samples.append({"t": now[0], "processes": len(pids),
                                  "rss_mib": sum(status_kib(p, "VmRSS") for p in pids) / 1024,
-                                 "pss_mib": sum(pss_kib(p) for p in pids) / 1024})
+                                 "pss_mib": sum(pss_kib(p) for p in pids) / 1024, "health_s": health,
+                                 "server_cpu_share": (now[1] - last[1]) / max(now[0] - last[0], 1e-6)})
+            last = now
             self._stop.wait(self.interval)
+
+    def during(self, key: str, since: float, until: float) -> list:
+        return [x[key] for x in self.samples if since <= x["t"] <= until and x[key] == x[key]]
 
     def stop(self):
         self._stop.set()
@@ -704,7 +722,7 @@ def part_two(browser, args, env: dict) -> dict:
     out = {"sessions": n, "epochs": epochs, "workers": workers}
     with app_server(env={**env, "TORCH_PLAYGROUND_WORKERS": str(workers)}) as url:
         root = server_pid(url)
-        sampler = MemorySampler(root).start()
+        sampler = MemorySampler(root, url).start()
         # warm-up: the pool's workers, scikit-learn's import and a baseline fit in the server, kept out of the figures
         context, page = open_train_page(browser, url, seed=12345, epochs=1)
         start = time.perf_counter()
@@ -787,7 +805,8 @@ def part_two(browser, args, env: dict) -> dict:
                             "wait_s": (st["running"] - st["click"]) / 1000 if st["running"] and st["click"] else None,
                             "run_s": (st["finished"] - st["click"]) / 1000 if st["finished"] else None,
                             "results_s": (st["results"] - st["click"]) / 1000 if st["results"] else None,
-                            "finished_at": st["finished"] / 1000 if st["finished"] else None, **r})
+                            "finished_at": st["finished"] / 1000 if st["finished"] else None,
+                            "refreshes": st["ticks"], **r})
         for i in (0, n // 2, n - 1):
             sessions[i][1].screenshot(path=str(shots / f"load-session{i:02d}-finished.png"), full_page=i == n - 1)
         out["idle_reruns_after"] = tensor_reruns(idle_page, min(5, args.load_reruns), tag="after")
@@ -803,6 +822,9 @@ def part_two(browser, args, env: dict) -> dict:
         "idle_rerun_timeouts": rerun_timeouts,
         "total_s": last - min(clicks) if clicks else float("nan"),
         "click_spread_s": max(clicks) - min(clicks) if clicks else float("nan"),
+        "health_s": sampler.during("health_s", load_start, last),
+        "server_cpu_share": sampler.during("server_cpu_share", load_start, last),
+        "health_before_s": sampler.during("health_s", 0, load_start),
         "memory": {"peak_rss_mib": sampler.peak("rss_mib", load_start), "peak_pss_mib": sampler.peak("pss_mib",
                                                                                                       load_start),
                    "peak_rss_mib_whole_run": sampler.peak("rss_mib"), "sum_vmhwm_mib": sum(hwm.values()),
@@ -897,6 +919,14 @@ def report(one: dict, two: dict, args) -> list:
           f"during the load); sum of VmHWM {mem['sum_vmhwm_mib']:,.0f} MiB, of which the server process "
           f"{mem['server_vmhwm_mib']:,.0f} MiB")
     print("     CPU during the load " + cpu_text(two["cpu_s"]))
+    share, health = two["server_cpu_share"], two["health_s"]
+    print(f"     the streamlit process, sampled every second until the last Finished: CPU {med(share):.2f} of a core "
+          f"(median; max {max(share, default=float('nan')):.2f}); /_stcore/health answered in median "
+          f"{ms(med(health)).strip()}, max {ms(max(health, default=float('nan'))).strip()} (before the load: median "
+          f"{ms(med(two['health_before_s'])).strip()})")
+    rates = [r["refreshes"] / r["run_s"] for r in finished if r["run_s"]]
+    print(f"     live-chart refreshes (the Train page's once-a-second fragment) a page got between its click and "
+          f"Finished: median {med(rates):.2f}/s, min {min(rates, default=float('nan')):.2f}/s (1.00/s asked)")
     for key, name in (("idle_reruns_before", "before the load"), ("idle_reruns_during", "during the load"),
                       ("idle_reruns_after", "after the load")):
         values = [r["shown_s"] for r in two[key]]
