@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from core.run import Job, execute
 
 ACTIVE = ("queued", "running")
+DEFAULT_NICE = 10  # workers' niceness: the server's page work (nice 0) comes first
 
 
 @dataclass
@@ -77,9 +78,23 @@ _EVENTS = None
 _STOPS = None
 
 
-def _init_worker(events, stops):
+def _init_worker(events, stops, nice: int = 0):
     global _EVENTS, _STOPS
     _EVENTS, _STOPS = events, stops
+    # A worker exits only when the pool shuts down, when nobody reads events any more: its exit must not wait to
+    # flush them into a full pipe (that hung the server's exit).
+    events.cancel_join_thread()
+    if nice > 0 and hasattr(os, "nice"):
+        os.nice(nice)  # training yields the cores to the server's page work: reruns stay quick while a class trains
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5):
+    """End this worker once the server that started it is gone (killed, crashed): otherwise it would train on for
+    nobody, and idle ones would wait forever, each holding a few hundred MiB."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
     import core.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
 
 
@@ -121,8 +136,9 @@ class ProcessEngine(Engine):
     """``ProcessPoolExecutor`` over spawned processes. Events come back on one ``multiprocessing.Queue`` and stop
     flags live in shared memory, both handed to each worker when it starts: no broker process in between."""
 
-    def __init__(self, workers: int, context: str = "spawn"):
+    def __init__(self, workers: int, context: str = "spawn", nice: int = 0):
         self.workers = workers
+        self.nice = nice
         self.ctx = mp.get_context(context)
         self.events = self.ctx.Queue()
         self.capacity = 4 * workers + 16  # runs that may hold a flag at once (running ones, and a few finishing)
@@ -134,7 +150,7 @@ class ProcessEngine(Engine):
     def _executor(self):
         with _bare_main():
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                           initargs=(self.events, self.flags))
+                                           initargs=(self.events, self.flags, self.nice))
             for _ in range(self.workers):  # start every worker now, while __main__ is bare
                 executor.submit(_warm)
         return executor
@@ -162,13 +178,17 @@ class ProcessEngine(Engine):
 class TrainingPool:
     """Runs ``Job``s for many owners (browser sessions) on a fixed number of worker processes.
 
-    ``workers`` defaults to $TORCH_PLAYGROUND_WORKERS, else the number of CPU cores. An owner whose last
+    ``workers`` defaults to $TORCH_PLAYGROUND_WORKERS, else the number of CPU cores. ``nice`` (default
+    $TORCH_PLAYGROUND_WORKER_NICE, else 10) lowers the workers' CPU priority, so that a server whose cores are all
+    training still answers its pages at once; training takes whatever CPU the pages leave. An owner whose last
     ``heartbeat`` is older than ``abandon_after`` seconds has its runs stopped (state "abandoned").
     """
 
-    def __init__(self, workers: int | None = None, abandon_after: float = 20.0, engine: Engine | None = None):
+    def __init__(self, workers: int | None = None, abandon_after: float = 20.0, engine: Engine | None = None,
+                 nice: int | None = None):
         workers = workers or int(os.environ.get("TORCH_PLAYGROUND_WORKERS", 0)) or os.cpu_count() or 1
-        self.engine = engine or ProcessEngine(workers)
+        nice = int(os.environ.get("TORCH_PLAYGROUND_WORKER_NICE", DEFAULT_NICE)) if nice is None else nice
+        self.engine = engine or ProcessEngine(workers, nice=nice)
         self.workers = workers
         self.abandon_after = abandon_after
         self._runs: dict[str, RunState] = {}
@@ -182,6 +202,11 @@ class TrainingPool:
         self._counter = itertools.count(1)
         self._pump = threading.Thread(target=self._pump_events, name="training-pool", daemon=True)
         self._pump.start()
+        # At exit (Ctrl+C, a restart), stop the runs first: the executor's own exit hook waits for running jobs,
+        # which kept a server from exiting until every run had finished (measured: 17 s for one long run). It is a
+        # hook of the same kind as the executor's, run before it (these hooks run last registered, first called).
+        if hasattr(threading, "_register_atexit"):
+            threading._register_atexit(self.shutdown)
 
     # --- what the app calls ----------------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 """The training pool: worker processes, a queue, progress streaming, stopping, and owners kept apart."""
 
+import os
 import time
 
 import pytest
 
-from core.jobs import TrainingPool
+from core.jobs import DEFAULT_NICE, TrainingPool
 from core.model import ModelConfig
 from core.run import Job
 from core.trainer import TrainConfig
@@ -125,3 +126,89 @@ def test_workers_never_rerun_the_parents_main_script(tmp_path, monkeypatch, diab
         pool.shutdown()
     assert not marker.exists()
     assert sys.modules["__main__"] is fake_main  # put back as it was
+
+
+def test_workers_train_at_a_lower_priority_than_the_server(pool, diabetes_prepared):
+    """A class's training must not starve the server's page work: the workers run niced, the server does not."""
+    wait(pool, pool.submit(job(diabetes_prepared, epochs=1), owner="erin"), "erin")  # the workers have started
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    workers = [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.engine.executor._processes]
+    assert workers and all(w == min(19, server + DEFAULT_NICE) for w in workers), (server, workers)
+
+
+SERVER = """
+import os, signal, sys, time
+from core import data
+from core.jobs import TrainingPool
+from core.model import ModelConfig
+from core.run import Job
+from core.trainer import TrainConfig
+
+if __name__ == "__main__":
+    prepared = data.prepare(data.load_builtin("diabetes"), data.DataConfig(seed=0))
+    pool = TrainingPool(workers=2, abandon_after=3600)  # only the exit can stop the run
+    long = Job(prepared, ModelConfig(n_features=prepared.n_features),
+               TrainConfig(epochs=10_000, batch_size=1, device="cpu"))
+    run_id = pool.submit(long, "someone")  # about an hour of training; the second worker stays idle
+    while pool.get(run_id, "someone").state != "running" or not pool.get(run_id, "someone").batches:
+        time.sleep(0.05)
+    print(" ".join(map(str, pool.engine.executor._processes)), flush=True)
+    if sys.argv[1] == "exit":
+        sys.exit(0)
+    time.sleep(600)  # until killed
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+def _server(tmp_path, how: str):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "server.py"
+    script.write_text(SERVER)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True, env=env)
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    return proc, workers
+
+
+def _gone_within(pids, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(pid) for pid in pids)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc"), reason="reads processes from /proc")
+def test_a_server_that_exits_stops_its_runs_instead_of_waiting_for_them(tmp_path):
+    """Ctrl+C or a restart of the app: the server exits at once (the runs stop) rather than after every run ends."""
+    proc, workers = _server(tmp_path, "exit")
+    try:
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    assert _gone_within(workers, 30)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc"), reason="reads processes from /proc")
+def test_workers_end_when_their_server_is_killed(tmp_path):
+    """A server killed outright leaves no workers behind, training for nobody or idle, each holding memory."""
+    import signal
+
+    proc, workers = _server(tmp_path, "kill")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    try:
+        assert _gone_within(workers, 30), [pid for pid in workers if _alive(pid)]
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
