@@ -152,11 +152,21 @@ def live_run():
         m2.metric(t("tr.train_loss"), f"{run.history[-1]['train_loss']:.4g}")
         m3.metric(t("tr.epoch"), f"{run.history[-1]['epoch']} / {epochs}")
     log, smoothing, batches = chart_options()
-    st.plotly_chart(charts.loss_figure([run], CURVE_LABELS, log, smoothing, batches, t("tr.chart_title")),
-                    key="tr_live_chart")
+    st.plotly_chart(live_figure(run, log, smoothing, batches), key="tr_live_chart")
     if not run.active and st.session_state.get("tr_shown") != run.id:
         st.session_state["tr_shown"] = run.id
         st.rerun()  # the run ended: draw the whole page once, with its results
+
+
+def live_figure(run, log: bool, smoothing: float, batches: bool):
+    """The live chart, built again only when the run reported something new or an option changed: the fragment
+    redraws every second, and most seconds of a slow run bring nothing new."""
+    version = (run.id, len(run.batches), len(run.history), log, smoothing, batches, t("tr.chart_title"))
+    cached = st.session_state.get("tr_live_figure")
+    if cached is None or cached[0] != version:
+        cached = (version, charts.loss_figure([run], CURVE_LABELS, log, smoothing, batches, t("tr.chart_title")))
+        st.session_state["tr_live_figure"] = cached
+    return cached[1]
 
 
 def error_text_of(error: dict) -> str:
