@@ -48,6 +48,7 @@ class RunState:
     history: list = field(default_factory=list)  # one dict per finished epoch
     batches: list = field(default_factory=list)  # {"epoch", "batch", "step", "loss", "seconds"} every N batches
     result: object = None  # a portable TrainResult once finished or stopped
+    baselines: list | None = None  # core.baselines rows on the run's split, when the job asked for them
     error: dict | None = None  # {"message", "code", "params"}
     ahead: int = 0  # runs waiting before this one (while queued)
 
@@ -323,7 +324,7 @@ class TrainingPool:
             elif kind == "epoch":
                 run.history.append({k: v for k, v in event.items() if k != "event"})
             elif kind == "done":
-                run.result = event["result"]
+                run.result, run.baselines = event["result"], event.get("baselines")
                 asked = run.info.get("stop_requested")
                 run.state = asked or ("finished" if event["result"].status == "finished" else "stopped")
                 run.ended = time.time()

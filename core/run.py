@@ -23,6 +23,7 @@ class Job:
     model_config: ModelConfig
     train_config: TrainConfig
     threads: int = 1  # torch threads in the worker: one per run keeps runs from slowing each other
+    baselines: bool = False  # also fit the baselines on the same split, in the worker (core.baselines)
 
 
 def set_threads(threads: int) -> None:
@@ -51,4 +52,17 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
         emit({"event": "error", "message": f"Internal error: {type(err).__name__}: {err}", "code": "internal",
               "params": {}, "traceback": traceback.format_exc()})
         return
-    emit({"event": "done", "result": result.portable()})  # receiver: result.with_tensors()
+    emit({"event": "done", "result": result.portable(),  # receiver: result.with_tensors()
+          "baselines": _baselines(job.prepared) if job.baselines else None})
+
+
+def _baselines(prepared: Prepared) -> list[dict] | None:
+    """The baselines for the result, fitted here rather than in the server: twenty students' fits (a different
+    split each) took a fifth of a loaded server's time (py-spy, bench/bench_class.py). None if they fail: the
+    result still stands, and the page can fit them itself."""
+    from core.baselines import baselines
+
+    try:
+        return baselines(prepared)
+    except Exception:
+        return None

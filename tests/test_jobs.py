@@ -212,3 +212,18 @@ def test_workers_end_when_their_server_is_killed(tmp_path):
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_the_worker_fits_the_baselines_when_asked(pool, diabetes_prepared):
+    """The app asks the worker for the baselines (so a class's fits do not load the server); they are the same rows
+    the server would fit on that split."""
+    from core.baselines import baselines
+
+    asked = wait(pool, pool.submit(Job(diabetes_prepared, ModelConfig(n_features=diabetes_prepared.n_features,
+                                                                       hidden=(8,)),
+                                       TrainConfig(device="cpu", epochs=1), baselines=True), owner="finn"), "finn")
+    plain = wait(pool, pool.submit(job(diabetes_prepared, epochs=1), owner="finn"), "finn")
+    here = baselines(diabetes_prepared)
+    assert [b["name"] for b in asked.baselines] == [b["name"] for b in here] == ["mean", "linear", "hgb"]
+    assert [b["test_mae"] for b in asked.baselines] == pytest.approx([b["test_mae"] for b in here], rel=1e-9)
+    assert plain.baselines is None

@@ -103,7 +103,7 @@ if start and prepared is not None:
         settings = {"data": prepared.info["name"], "target": prepared.info["target"], "hidden": list(hidden),
                     "activation": activation, "dropout": dropout, "optimizer": optimizer, "lr": lr,
                     "batch_size": int(batch_size), "epochs": int(epochs), "seed": seed(), "device": device}
-        run_id = pool.submit(Job(prepared, model_config, train_config), owner, label, settings)
+        run_id = pool.submit(Job(prepared, model_config, train_config, baselines=True), owner, label, settings)
         st.session_state.setdefault("tr_runs", {})[run_id] = {"prepared": prepared,
                                                                "model_config": config_dict(model_config),
                                                                "train_config": config_dict(train_config)}
@@ -197,7 +197,7 @@ if current is not None and current.result is not None and meta is not None:
     units = used.info["units"].get(used.info["target"], "")
     rows = [{t("tr.model"): t("tr.mlp"), "MAE": result.metrics["test_mae"], "RMSE": result.metrics["test_rmse"],
              "R²": result.metrics["test_r2"]}]
-    for base in training.baselines(used):
+    for base in current.baselines or training.baselines(used):  # fitted by the worker; else here
         rows.append({t("tr.model"): t(f"tr.baseline.{base['name']}"), "MAE": base["test_mae"],
                      "RMSE": base["test_rmse"], "R²": base["test_r2"]})
     table = pd.DataFrame(rows)
