@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.strings import STRINGS  # noqa: E402
-from tests.browser.harness import app_server, browser_missing, chromium, plain  # noqa: E402
+from tests.browser.harness import app_server, browser_missing, chromiums, plain  # noqa: E402
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -428,13 +428,27 @@ def server_pid(url: str) -> int:
     raise RuntimeError(f"no streamlit process for {url}")
 
 
-def renice_browser(nice: int) -> int:
+CLASS_MARK = "--class-browser-for-bench"  # an argument Chromium ignores: marks the class's browser process
+
+
+def class_browser_processes() -> set[int]:
+    """The class's browser: the Chromium started with CLASS_MARK and all its descendants."""
+    table = parents()
+    roots = [pid for pid in tree(os.getpid(), table) if CLASS_MARK in command(pid).split()]
+    return {pid for root in roots for pid in tree(root, table)}
+
+
+def renice_browser(nice: int, which: str = "all") -> int:
     """Lower the priority of every thread of the browser (Chromium and the Playwright driver, this script's
-    descendants that are not servers), so the server's processes come first, as if the browsers ran elsewhere."""
+    descendants that are not servers), so the server's processes come first, as if the browsers ran elsewhere.
+    ``which``: "all" browser processes, only the "class" browser's, or all "but-class"."""
     changed = 0
+    in_class = class_browser_processes() if which != "all" else set()
     for pid in tree(os.getpid()):
         argv = command(pid)
         if pid == os.getpid() or "streamlit" in argv or "multiprocessing" in argv:
+            continue
+        if (which == "class" and pid not in in_class) or (which == "but-class" and pid in in_class):
             continue
         try:
             for task in Path(f"/proc/{pid}/task").iterdir():
@@ -450,14 +464,14 @@ def renice_browser(nice: int) -> int:
 class Renicer:
     """Keeps new browser processes and threads at ``nice`` (pages start renderers as they open)."""
 
-    def __init__(self, nice: int, interval: float = 0.5):
-        self.nice, self.interval = nice, interval
+    def __init__(self, nice: int, interval: float = 0.5, which: str = "all"):
+        self.nice, self.interval, self.which = nice, interval, which
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="renicer", daemon=True)
 
     def _loop(self):
         while not self._stop.is_set():
-            renice_browser(self.nice)
+            renice_browser(self.nice, self.which)
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -712,7 +726,10 @@ def reference_maes(seeds, epochs: int) -> dict:
     return out
 
 
-def part_two(browser, args, env: dict) -> dict:
+def part_two(browser, args, env: dict, class_browser=None) -> dict:
+    """The class's sessions open in ``class_browser`` (default: ``browser``); the solo run and the idle session that
+    measures reruns during the load open in ``browser``."""
+    class_browser = class_browser or browser
     n, epochs = args.sessions, args.epochs
     workers = args.workers or os.cpu_count() or 1
     shots = Path(args.shots)
@@ -749,7 +766,7 @@ def part_two(browser, args, env: dict) -> dict:
         sessions = []
         setup = time.perf_counter()
         for i in range(n):
-            sessions.append(open_train_page(browser, url, seed=i, epochs=epochs))
+            sessions.append(open_train_page(class_browser, url, seed=i, epochs=epochs))
         print(f"  {n} sessions opened and set up in {time.perf_counter() - setup:.0f} s; "
               f"load average {load_average()}", flush=True)
         probe = CpuProbe(root)
@@ -997,6 +1014,11 @@ def main(argv=None):
     p.add_argument("--browser-nice", type=int, default=0, metavar="N",
                    help="run the browser at nice N (e.g. 19) so the server comes first, as if the browsers ran on "
                         "the students' own machines (default 0: same priority)")
+    p.add_argument("--class-nice", type=int, default=None, metavar="N",
+                   help="open the class's sessions in a second browser run at nice N (e.g. 10, as low as the "
+                        "training workers: its pages still refresh once a second, but never before the server), "
+                        "while the measuring session's browser runs at --browser-nice, as if on its own machine "
+                        "(default: one browser for all)")
     p.add_argument("--shots", default="/tmp/bench_browser", help="folder for screenshots of the load")
     p.add_argument("--quick", action="store_true", help="smoke run: 1 server, 1 round, 6 reruns, 4 sessions")
     p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
@@ -1014,7 +1036,11 @@ def main(argv=None):
     checkpoints = tempfile.mkdtemp(prefix="bench-browser-checkpoints-")
     env = {"TORCH_PLAYGROUND_CHECKPOINTS": checkpoints, **dict(e.split("=", 1) for e in args.env)}
     start_load = load_average()
-    with chromium() as browser, Renicer(args.browser_nice):
+    separate = args.class_nice is not None
+    with chromiums((), *([(CLASS_MARK,)] if separate else [])) as launched, \
+            Renicer(args.browser_nice, which="but-class" if separate else "all"), \
+            Renicer(args.class_nice or 0, which="class"):
+        browser, class_browser = launched[0], launched[-1]
         machine = {"python": platform.python_version(), "streamlit": streamlit.__version__,
                    "playwright": version("playwright"), "chromium": browser.version,
                    "cpu_count": os.cpu_count(), "platform": platform.platform(), "load_average_start": start_load}
@@ -1024,14 +1050,17 @@ def main(argv=None):
               f"sessions' processes run meanwhile, and the browser shares the CPUs with the server.")
         if args.env:
             print(f"Extra server environment: {' '.join(args.env)}")
-        if args.browser_nice:
+        if separate:
+            print(f"The class's sessions run in their own browser at nice {args.class_nice}; the measuring session's "
+                  f"browser at nice {args.browser_nice} (the server at 0, training workers at their own niceness).")
+        elif args.browser_nice:
             print(f"The browser runs at nice {args.browser_nice}: the server's processes get the CPUs first.")
         print(f"Times are taken in the page (performance.now() + a MutationObserver armed before the action; DOM "
               f"changes, before paint; 'settled' = last change before {QUIET_MS} ms of stillness); 'driver' = "
               f"time.perf_counter() around the Playwright action and a wait_for_function polled every frame.\n",
               flush=True)
         one = part_one(browser, args, env)
-        two = part_two(browser, args, env)
+        two = part_two(browser, args, env, class_browser)
     machine["load_average_end"] = load_average()
     targets = report(one, two, args)
     print(f"\nload average at the end: {machine['load_average_end']} (start {start_load}; other processes share the "

@@ -70,14 +70,23 @@ def app_server(env: dict | None = None, timeout: float = 60.0):
 
 @contextmanager
 def chromium():
+    with chromiums(()) as (browser,):
+        yield browser
+
+
+@contextmanager
+def chromiums(*extra_args: tuple):
+    """Headless Chromium browsers from one Playwright, one per tuple of extra command-line arguments."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra), headless=True)
+                    for extra in extra_args]
         try:
-            yield browser
+            yield browsers
         finally:
-            browser.close()
+            for browser in browsers:
+                browser.close()
 
 
 def wait_until_idle(page, timeout: float = 30_000):
