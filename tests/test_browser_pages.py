@@ -6,7 +6,20 @@ import os
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, app_server, browser_missing, chromium, wait_until_idle, wait_until_settled
+from dashboard.strings import STRINGS
+from tests.browser.harness import (
+    ARTIFACTS,
+    app_server,
+    browser_missing,
+    chromium,
+    main,
+    new_context,
+    rerun_of,
+    runs_finished,
+    wait_until_idle,
+    wait_until_settled,
+    widget,
+)
 
 PAGES = {"tensors": ("Tensor", "텐서"), "activations": ("Activation", "활성화"), "train": ("Train", "학습"),
          "predict": ("Predict", "예측"), "device": ("Device", "장치")}
@@ -20,9 +33,10 @@ pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
 @pytest.fixture(scope="module")
 def browser_page():
     with app_server() as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 2200}, locale="en-US")
+        context = new_context(browser, viewport={"width": 1280, "height": 2200}, locale="en-US")
+        page = context.new_page()
         yield url, page
-        page.close()
+        context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -60,3 +74,20 @@ def test_the_server_refuses_an_oversized_upload(browser_page, tmp_path):
     page.wait_for_selector("text=/50(\\.0)?\\s?MB or smaller|too large/i", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "screenshots" / "upload-too-big.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_harness_waits_for_the_run_an_action_caused(browser_page):
+    """This app hides Streamlit's "Running" widget, so the browser tests wait on the websocket's script-finished
+    messages instead: after rerun_of, the run the action caused has finished and its output is on the page."""
+    url, page = browser_page
+    page.goto(f"{url}/?lang=en")
+    wait_until_idle(page)
+    before = runs_finished(page)
+    assert before >= 1
+    ops = widget(page, "stTextInput", STRINGS["ten.chain_text"]["en"]).locator("input")
+    for chain, shape in (("view(4, 1)", "torch.Size([4, 1])"), ("view(2, 2)", "torch.Size([2, 2])")):
+        ops.fill(chain)
+        with rerun_of(page):
+            ops.press("Enter")
+        assert shape in main(page).inner_text()  # no waiting for it: the run is over
+    assert runs_finished(page) >= before + 2

@@ -29,8 +29,10 @@ from tests.browser.harness import (
     exactly,
     go_to,
     main,
+    new_context,
     plain,
     plotly_traces,
+    rerun_of,
     shown,
     wait_until_idle,
     wait_until_settled,
@@ -75,8 +77,8 @@ def page(browser, request):
     """A fresh browser context (a new Streamlit session) per test; a screenshot and the page's text if it fails."""
     callspec = getattr(request.node, "callspec", None)
     lang = callspec.params.get("lang", "en") if callspec else "en"
-    context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale=LOCALES[lang],
-                                  accept_downloads=True)
+    context = new_context(browser, viewport={"width": 1280, "height": 1400}, locale=LOCALES[lang],
+                          accept_downloads=True)
     context.set_default_timeout(RENDER)
     page = context.new_page()
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
@@ -217,7 +219,8 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     assert "(1, 1, 4)" in between(main_text(page), step1)  # NumPy's side agrees
 
     ops.fill("view(2, -1).flatten()")
-    ops.press("Enter")
+    with rerun_of(page):
+        ops.press("Enter")
     step2 = s("ten.step", lang, i=2, code="a.view(2, -1).flatten()")
     wait_for_text(page, step2)
     text = main_text(page)

@@ -89,22 +89,79 @@ def chromiums(*extra_args: tuple):
                 browser.close()
 
 
-def wait_until_idle(page, timeout: float = 30_000):
-    """Wait for the app to finish its run: the page's main block is drawn and Streamlit shows no running state."""
+# Streamlit's "Running..." status widget is hidden by this app's toolbarMode = "minimal", so the page cannot tell
+# whether a script run is still going. The websocket can: every run ends with a ForwardMsg whose field 6
+# (script_finished) says how (0: a full run finished, 3: a fragment run finished). This init script counts them.
+RUN_WATCH_JS = """
+(() => {
+  const runs = window.__runs = {full: 0, fragment: 0};
+  const finishStatus = data => {  // the top-level script_finished value of one ForwardMsg, or -1
+    if (!(data instanceof ArrayBuffer)) return -1;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => { let x = 0, f = 1, c; do { c = b[i++]; x += (c & 0x7f) * f; f *= 128; } while (c & 0x80);
+                           return x; };
+    while (i < b.length) {
+      const tag = varint(), field = Math.floor(tag / 8), type = tag & 7;
+      if (type === 0) { const v = varint(); if (field === 6) return v; }
+      else if (type === 2) { const n = varint(); i += n; }
+      else if (type === 1) i += 8;
+      else if (type === 5) i += 4;
+      else return -1;
+    }
+    return -1;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        const status = finishStatus(e.data);
+        if (status === 0 || status === 1) runs.full++;
+        else if (status === 3) runs.fragment++;
+      });
+    }
+  };
+})();
+"""
+
+
+def new_context(browser, **options):
+    """A browser context (a new Streamlit session per page) whose pages count their finished script runs."""
+    context = browser.new_context(**options)
+    context.add_init_script(RUN_WATCH_JS)
+    return context
+
+
+def runs_finished(page) -> int:
+    """Full script runs this page has seen finish so far (-1: the page was not opened through new_context)."""
+    return page.evaluate("() => window.__runs ? window.__runs.full : -1")
+
+
+def wait_until_idle(page, timeout: float = 30_000, after: int = 0):
+    """Wait for the app to finish its run: the page's main block is drawn, more than ``after`` full script runs have
+    finished (for pages from new_context), and nothing is left running or stale."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
     page.wait_for_load_state("networkidle", timeout=timeout)  # lazily loaded widget code has arrived
     page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]', timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Stop/)",
-        timeout=timeout)
+    page.wait_for_function("n => !window.__runs || window.__runs.full > n", arg=after, timeout=timeout)
+    wait_until_settled(page, timeout)
     page.wait_for_timeout(300)  # plots finish laying out
+
+
+@contextmanager
+def rerun_of(page, timeout: float = 30_000):
+    """Around an action on a page from new_context: afterwards, wait until the full run it caused has finished and
+    the page has settled (not just until something already on the page is there)."""
+    before = runs_finished(page)
+    yield
+    wait_until_idle(page, timeout, after=before)
 
 
 def wait_until_settled(page, timeout: float = 30_000):
     """Wait until the script run that is drawing the page has finished (the app's root says so in
     data-test-script-state) and left no element stale from the run before. Call it once something the run draws
-    has appeared: before that, the run may not have started yet."""
+    has appeared: before that, the run may not have started yet (rerun_of does not have that problem)."""
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
         " && !document.querySelector('[data-testid=\"stElementContainer\"][data-stale=\"true\"]')",
@@ -165,9 +222,9 @@ def choose(page, box, option: str, timeout: float = 30_000):
 
 def go_to(page, nav_label: str, title: str, timeout: float = 30_000):
     """Follow the sidebar's link to another page (the same session, as a person clicking) and wait for it."""
-    page.locator('[data-testid="stSidebarNav"] a', has_text=nav_label).click(timeout=timeout)
+    with rerun_of(page, timeout):
+        page.locator('[data-testid="stSidebarNav"] a', has_text=nav_label).click(timeout=timeout)
     main(page).locator("h1", has_text=exactly(title)).wait_for(timeout=timeout)
-    wait_until_idle(page, timeout)
 
 
 def plotly_traces(page, key: str) -> list[dict] | None:
