@@ -9,13 +9,13 @@ from core.errors import CheckpointError
 from core.predict import Predictor
 from dashboard.i18n import lang, t
 from dashboard.strings import STRINGS
-from dashboard.training import owner
+from dashboard.training import browser
 
-SESSIONS = "sessions"  # <checkpoint folder>/sessions/<session id>/: each browser session's own checkpoints
+SESSIONS = "sessions"  # <checkpoint folder>/sessions/<browser id>/: each browser's own checkpoints
 
 
 def session_folder() -> Path:
-    return checkpoint.checkpoint_dir() / SESSIONS / owner()
+    return checkpoint.checkpoint_dir() / SESSIONS / browser()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

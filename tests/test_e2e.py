@@ -272,6 +272,10 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     wait_for_text(page, s("tr.saved", lang, name=name))
     snap(page, f"learner-{lang}-5-saved", at=heading(page, "tr.save", lang, "h3"))
 
+    # Reload the page (a new Streamlit session): the saved model is still this browser's own
+    page.reload()
+    wait_until_idle(page)
+
     # Predict: the checkpoint is listed as mine; the form's medians give a prediction and its typical error
     go_to(page, s("nav.predict", lang), s("pr.title", lang))
     chosen = widget(page, "stSelectbox", s("pr.choose", lang)).locator("input")
