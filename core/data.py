@@ -378,15 +378,20 @@ def to_numbers(values: pd.Series) -> pd.Series:
 
     A whole number too long for a float (309 digits or more, which pandas keeps as a Python int) becomes infinite,
     as 1e999 does, so that the checks for infinite values catch it; ``pd.to_numeric`` would raise OverflowError.
+    A complex number with an imaginary part is not a number here (casting it to float would silently drop that part).
     """
+    if values.dtype.kind == "c":
+        values = values.astype(object)
     if values.dtype == object:
-        values = values.map(_huge_int_as_inf)
+        values = values.map(_plain_number)
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _huge_int_as_inf(value):
+def _plain_number(value):
     if type(value) is int and abs(value) > sys.float_info.max:  # exact: int and float compare without converting
         return math.inf if value > 0 else -math.inf
+    if isinstance(value, complex | np.complexfloating):
+        return value.real if value.imag == 0 else math.nan
     return value
 
 

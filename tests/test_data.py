@@ -511,3 +511,12 @@ def test_column_limit(monkeypatch):
 ])
 def test_describe_units(value, unit, text):
     assert data.describe_units(value, unit) == text
+
+
+@pytest.mark.parametrize("values", [[1 + 2j, 3], [np.complex128(1 + 2j), "3"]], ids=["complex dtype", "objects"])
+def test_a_complex_value_is_not_a_number_rather_than_silently_made_real(values, recwarn):
+    """Found by the hypothesis form-value test: 1+2j became 1.0, its imaginary part dropped with only a warning."""
+    series = pd.Series(values) if isinstance(values[1], int) else pd.Series(values, dtype=object)
+    out = data.to_numbers(series)
+    assert math.isnan(out.iloc[0]) and out.iloc[1] == 3.0
+    assert not [w for w in recwarn if issubclass(w.category, np.exceptions.ComplexWarning)]
