@@ -180,10 +180,7 @@ class Microscope:
         self.model = MLP(model_config)
         self.model.reset_parameters(self.generator)
         self.model.train()
-        if optimizer == "adam":
-            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)
-        else:
-            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+        self._optimizer = None  # made at the first step: see the property
         self.loss_fn = nn.MSELoss()
 
         self.steps = 0
@@ -191,6 +188,17 @@ class Microscope:
         self.batch = 0  # that step's mini-batch within its epoch
         self.order = None  # (n_train,) this epoch's shuffled row indices; drawn when an epoch starts
         self.history = []
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        """The lecture's own torch.optim optimizer, made when the first step needs it: constructing the first
+        torch.optim optimizer in a process imports torch._dynamo, 1.8 s that held up the Train page's first draw on
+        a fresh server (py-spy), for a panel most visitors only read."""
+        if self._optimizer is None:
+            params = self.model.parameters()
+            self._optimizer = (torch.optim.Adam(params, lr=self.lr) if self.optimizer_name == "adam" else
+                               torch.optim.SGD(params, lr=self.lr, momentum=self.momentum))
+        return self._optimizer
 
     @property
     def batches_per_epoch(self) -> int:
