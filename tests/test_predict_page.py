@@ -78,6 +78,8 @@ def test_batch_csv_reports_the_bad_row_by_line(shared):
     assert problems.iloc[0]["line"] == 6 and problems.iloc[0]["column"] == "bmi"
     scored = at.dataframe[2].value
     assert scored["predicted_progression"].isna().tolist() == [i == 4 for i in range(12)]
+    shown = at.dataframe[2].proto  # a missing prediction is an empty cell, as in the file; not "None"
+    assert shown.HasField("placeholder") and shown.placeholder == ""
 
 
 def test_batch_csv_with_a_misspelled_column_lists_what_was_expected(shared):

@@ -121,7 +121,7 @@ if rows_file is not None:
             st.dataframe(pd.DataFrame(problems), hide_index=True)
         if report.n_out_of_range_rows:
             st.warning(t("pr.rows_out_of_range", n=report.n_out_of_range_rows))
-        st.dataframe(scored.head(1000), hide_index=True)
+        st.dataframe(scored.head(1000), hide_index=True, placeholder="")  # as in the file: an empty prediction
         st.download_button(t("pr.download_csv"), lambda: scored.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{rows_file.name.rsplit('.', 1)[0]}-predicted.csv", mime="text/csv",
                            on_click="ignore")  # the CSV is written when clicked, not on every rerun

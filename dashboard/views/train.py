@@ -241,7 +241,7 @@ if len(runs) > 1:
                                 **{k: str(v) for k, v in r.settings.items()},
                                 "MAE": r.result.metrics["test_mae"] if r.result else None,
                                 "R²": r.result.metrics["test_r2"] if r.result else None} for r in runs]),
-                 hide_index=True)
+                 hide_index=True, placeholder="—")  # a run that ended without a result
 
 # --- 6. the microscope --------------------------------------------------------------------------------------------
 if prepared is not None:
