@@ -38,10 +38,9 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
 
     ``stop`` is any object with ``is_set()`` (a ``multiprocessing.Event``): the run ends within one report
     interval and keeps what it has learned. Meant to be the body of a worker process; it owns that process's
-    thread count and its global RNG (which only dropout uses; weights and shuffling use the run's own generator).
+    thread count (the trainer seeds and restores the global RNG that dropout uses itself).
     """
     set_threads(job.threads)
-    torch.manual_seed(job.train_config.seed)
     sinks = [EventSink(emit), *callbacks] + ([StopOnEvent(stop)] if stop is not None else [])
     try:
         result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)

@@ -92,7 +92,8 @@ class Trainer:
         self.callbacks = [DivergenceCheck(), *callbacks]
         self.device = resolve_device(self.train_config.device)
         self.generator = torch.Generator().manual_seed(self.train_config.seed)  # this run's own randomness
-        self.model = MLP(model_config)
+        with torch.random.fork_rng(devices=[]):  # nn.Linear's own initialisation draws from the global RNG
+            self.model = MLP(model_config)
         self.model.reset_parameters(self.generator)
         self.model.to(self.device)
         self.loss_fn = nn.MSELoss()
@@ -116,6 +117,16 @@ class Trainer:
         return pred, {"test_mse": float((err * err).mean()), "test_mae": float(err.abs().mean())}
 
     def fit(self, data: Prepared) -> TrainResult:
+        """Train on ``data``. Weights and shuffles come from the run's own generator; dropout draws its masks from
+        torch's global RNG (``nn.Dropout`` takes no generator), so the run seeds that with its seed and gives the
+        caller its own state back afterwards: a seeded run with dropout repeats in any process."""
+        cuda = [self.device.index if self.device.index is not None else torch.cuda.current_device()] \
+            if self.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=cuda):
+            torch.manual_seed(self.train_config.seed)
+            return self._fit(data)
+
+    def _fit(self, data: Prepared) -> TrainResult:
         cfg, target = self.train_config, data.preprocessing["target"]
         if data.n_features != self.model_config.n_features:
             raise ConfigError(f"The model expects {self.model_config.n_features} features; the data has "

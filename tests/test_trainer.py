@@ -209,3 +209,20 @@ def test_cuda_run_matches_cpu_quality(diabetes_prepared):
     assert gpu.device.startswith("cuda")
     assert all(t.device.type == "cpu" for t in gpu.state_dict.values())  # results always come back on the CPU
     assert gpu.metrics["test_mae"] == pytest.approx(cpu.metrics["test_mae"], rel=0.15)
+
+
+def test_a_seeded_run_with_dropout_repeats_in_one_process_and_leaves_the_callers_rng_alone(diabetes_prepared):
+    """The command line trains in its own process, the app in a worker: the same seed gives the same model either
+    way, dropout included, and training does not move the caller's random numbers."""
+    model = ModelConfig(n_features=diabetes_prepared.n_features, hidden=(32,), dropout=0.3)
+    config = TrainConfig(epochs=2, device="cpu", seed=5)
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    first = Trainer(model, config).fit(diabetes_prepared)
+    assert torch.equal(torch.get_rng_state(), before)
+    torch.rand(10)  # the caller's global RNG moves on between the two runs
+    second = Trainer(model, config).fit(diabetes_prepared)
+    assert first.metrics == second.metrics
+    assert all(torch.equal(first.state_dict[k], second.state_dict[k]) for k in first.state_dict)
+    other = Trainer(model, TrainConfig(epochs=2, device="cpu", seed=6)).fit(diabetes_prepared)
+    assert other.metrics != first.metrics
