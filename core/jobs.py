@@ -88,6 +88,7 @@ def _init_worker(events, stops, nice: int = 0):
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # training yields the cores to the server's page work: reruns stay quick while a class trains
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    import core.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
 
 
 def _exit_with_parent(parent: int, every: float = 0.5):
@@ -96,7 +97,6 @@ def _exit_with_parent(parent: int, every: float = 0.5):
     while os.getppid() == parent:
         time.sleep(every)
     os._exit(0)
-    import core.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
 
 
 def _warm():
