@@ -1,7 +1,6 @@
 """The Train page's plumbing: the server's one training pool, this session's identity, its data, and heartbeats."""
 
 import hashlib
-import os
 import uuid
 
 import streamlit as st
@@ -14,8 +13,7 @@ from core.jobs import TrainingPool
 @st.cache_resource(show_spinner=False)
 def pool() -> TrainingPool:
     """One pool per server process, shared by every session; each session only ever sees its own runs."""
-    workers = int(os.environ.get("TORCH_PLAYGROUND_WORKERS", 0)) or os.cpu_count() or 1
-    return TrainingPool(workers=workers)
+    return TrainingPool()  # $TORCH_PLAYGROUND_WORKERS and $TORCH_PLAYGROUND_WORKER_NICE, else its defaults
 
 
 def owner() -> str:
