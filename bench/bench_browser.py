@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.strings import STRINGS  # noqa: E402
-from tests.browser.harness import app_server, browser_missing, chromiums, plain  # noqa: E402
+from tests.browser.harness import RUN_WATCH_JS, app_server, browser_missing, chromiums, plain  # noqa: E402
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -118,25 +118,7 @@ JS = r"""
   // Streamlit's websocket: when each message to the server left and when each one from it was handled (on the
   // page's main thread, so late when the page is busy drawing), to split a wait roughly into server and browser;
   // and when a script run finished (ForwardMsg field 6, script_finished: 0 = a full run finished).
-  const finishStatus = buffer => {  // the top-level script_finished value of one ForwardMsg, or -1
-    if (!(buffer instanceof ArrayBuffer)) return -1;
-    const b = new Uint8Array(buffer);
-    let i = 0;
-    const varint = () => {
-      let x = 0, f = 1, c;
-      do { c = b[i++]; x += (c & 0x7f) * f; f *= 128; } while (c & 0x80);
-      return x;
-    };
-    while (i < b.length) {
-      const tag = varint(), field = Math.floor(tag / 8), type = tag & 7;
-      if (type === 0) { const v = varint(); if (field === 6) return v; }
-      else if (type === 2) { const length = varint(); i += length; }  // (not i += varint(): i is read first)
-      else if (type === 1) i += 8;
-      else if (type === 5) i += 4;
-      else return -1;
-    }
-    return -1;
-  };
+  const finishStatus = window.__scriptFinishStatus;  // tests/browser/harness.py's RUN_WATCH_JS, added first
   const NativeWebSocket = window.WebSocket;
   const keep = (list, item) => { list.push(item); if (list.length > 20000) list.splice(0, 5000); };
   B.lastFinish = -Infinity;  // when the last full script run finished (its script_finished message was handled)
@@ -235,6 +217,7 @@ def new_page(browser, first_render_of: dict | None = None):
     very start of every document (for the first render)."""
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(RENDER)
+    context.add_init_script(RUN_WATCH_JS)
     context.add_init_script(JS)
     if first_render_of is not None:
         context.add_init_script(f"window.__bench.watch('first', 'page', {json.dumps(first_render_of)}, {QUIET_MS});")
@@ -356,20 +339,11 @@ def tree(root: int, table: dict | None = None) -> list[int]:
     return found
 
 
-def status_kib(pid: int, field: str) -> int:
+def proc_kib(pid: int, field: str, file: str = "status") -> int:
+    """A kB figure from /proc/<pid>/<file> (e.g. VmRSS, VmHWM from status; Pss from smaps_rollup); 0 if gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
             if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -513,8 +487,9 @@ class MemorySampler:
                 health = float("nan")
             now = (time.time(), cpu_seconds(self.root))
             self.samples.append({"t": now[0], "processes": len(pids),
-                                 "rss_mib": sum(status_kib(p, "VmRSS") for p in pids) / 1024,
-                                 "pss_mib": sum(pss_kib(p) for p in pids) / 1024, "health_s": health,
+                                 "rss_mib": sum(proc_kib(p, "VmRSS") for p in pids) / 1024,
+                                 "pss_mib": sum(proc_kib(p, "Pss", "smaps_rollup") for p in pids) / 1024,
+                                 "health_s": health,
                                  "server_cpu_share": (now[1] - last[1]) / max(now[0] - last[0], 1e-6)})
             last = now
             self._stop.wait(self.interval)
@@ -809,7 +784,7 @@ def part_two(browser, args, env: dict, class_browser=None) -> dict:
         states = [train_state(p) for _, p in sessions]
         cpu = CpuProbe.spent(cpu0, probe())
         tree_after = tree(root)
-        hwm = {p: status_kib(p, "VmHWM") / 1024 for p in tree_after}
+        hwm = {p: proc_kib(p, "VmHWM") / 1024 for p in tree_after}
         out["server_processes"] = {str(p): {"vmhwm_mib": hwm[p], "command": command(p)[:120]} for p in tree_after}
         results = []
         for i, (_, page) in enumerate(sessions):

@@ -95,7 +95,8 @@ def chromiums(*extra_args: tuple):
 RUN_WATCH_JS = """
 (() => {
   const runs = window.__runs = {full: 0, fragment: 0};
-  const finishStatus = data => {  // the top-level script_finished value of one ForwardMsg, or -1
+  // the top-level script_finished value of one ForwardMsg, or -1 (bench/bench_browser.py uses it too)
+  const finishStatus = window.__scriptFinishStatus = data => {
     if (!(data instanceof ArrayBuffer)) return -1;
     const b = new Uint8Array(data);
     let i = 0;
