@@ -43,7 +43,6 @@ from bench_browser import (  # noqa: E402
     reference_maes,
     s,
     server_pid,
-    stats,
 )
 from streamlit_client import FINISHED_FRAGMENT, Session  # noqa: E402
 
@@ -210,10 +209,8 @@ def report(out: dict, args, reference: dict, felt: dict | None) -> list:
         print(f"    errors shown: {errors[:3]}")
 
     print("\n(2) page reruns (Tensors: change the operations -> the server's run finished)")
-    rows = {}
     for phase in ("before", "during", "after"):
         xs = [r["s"] for r in out[f"reruns_{phase}"]]
-        rows[phase] = stats(xs)
         print(f"    {phase:<7} the load ({len(xs):3d}): median {med(xs) * 1000:6.0f} ms   "
               f"p95 {pct(xs, 95) * 1000:6.0f} ms   max {max(xs, default=float('nan')) * 1000:6.0f} ms")
     if felt is not None:
