@@ -3,18 +3,13 @@
 The sidebar (language, seed, device facts) is drawn here on every run, so its choices persist across pages.
 """
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts dashboard/ first on the path, not the root
-    sys.path.insert(0, str(ROOT))
+import streamlit as st
 
-import streamlit as st  # noqa: E402
-
-from dashboard import i18n  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
-from dashboard.sidebar import draw_sidebar  # noqa: E402
+from dashboard import i18n  # installed (pip install -e .): importable from dashboard/, where streamlit run starts
+from dashboard.i18n import t
+from dashboard.sidebar import draw_sidebar
 
 st.set_page_config(page_title="Torch Playground", page_icon="🔥", layout="wide")
 i18n.init_language()

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from core.__main__ import main
+from core.cli import main
 from core.predict import Predictor
 from tests.conftest import ROOT
 

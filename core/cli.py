@@ -1,0 +1,200 @@
+"""The command line: ``python -m core train|predict|list``, installed as ``torch-playground`` too.
+
+Progress goes to stderr, results to stdout; bad input exits with status 2 and one sentence that says what to fix.
+"""
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import ConfigError, PlaygroundError
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give layer sizes as whole numbers separated by commas, e.g. 128,128") \
+            from None
+    if not sizes:
+        raise argparse.ArgumentTypeError("give at least one hidden layer size, e.g. 128")
+    return sizes
+
+
+def parser(prog: str | None = None) -> argparse.ArgumentParser:
+    from core.data import BUILTIN
+    from core.device import DEVICE_CHOICES
+    from core.model import ACTIVATIONS
+    from core.optim import OPTIMIZERS
+
+    root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor "
+                                   "and predict with saved checkpoints.")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint")
+    train.add_argument("--dataset", default="california",
+                       help=f"{' or '.join(BUILTIN)}, or the path of a CSV file (default: california)")
+    train.add_argument("--target", help="the column to predict (required for a CSV)")
+    train.add_argument("--epochs", type=int, default=20)
+    train.add_argument("--batch-size", type=int, default=20)
+    train.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+    train.add_argument("--hidden", type=_hidden, default=(128, 128), help="hidden layer sizes (default 128,128)")
+    train.add_argument("--activation", choices=list(ACTIVATIONS), default="relu")
+    train.add_argument("--dropout", type=float, default=0.0)
+    train.add_argument("--test-size", type=float, default=0.2, help="share of rows held out (default 0.2)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    train.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    train.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
+    train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
+    train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the results on stdout")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    predict = sub.add_parser("predict", help="predict with a saved checkpoint")
+    predict.add_argument("--checkpoint", required=True, help="a checkpoint file, or a name in the checkpoint folder")
+    source = predict.add_mutually_exclusive_group(required=True)
+    source.add_argument("--csv", help="a CSV of feature rows")
+    source.add_argument("--values", nargs="+", metavar="NAME=VALUE", help="one row of feature values")
+    predict.add_argument("--out", help="write the CSV with predictions here (default: stdout)")
+    predict.add_argument("--json", action="store_true", help="print JSON instead of text (with --values)")
+
+    listing = sub.add_parser("list", help="list saved checkpoints")
+    listing.add_argument("--dir", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
+    listing.add_argument("--json", action="store_true")
+    return root
+
+
+def cmd_train(args) -> int:
+    from core import checkpoint, data
+    from core.callbacks import ProgressBar
+    from core.model import ModelConfig
+    from core.run import set_threads
+    from core.trainer import TrainConfig, Trainer, config_dict
+
+    if args.threads < 1:
+        raise ConfigError("--threads must be at least 1.")
+    set_threads(args.threads)
+    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
+                               seed=args.seed, device=args.device, max_steps=args.max_steps)
+    table = data.load(args.dataset, args.target)
+    if table.target is None:
+        columns = ", ".join(map(str, table.frame.columns))
+        raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
+    prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed))
+    model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
+                               dropout=args.dropout)
+    callbacks = [] if args.quiet else [ProgressBar()]
+    trainer = Trainer(model_config, train_config, callbacks)
+    try:
+        result = trainer.fit(prepared)
+    except KeyboardInterrupt:
+        print("Interrupted: nothing was saved.", file=sys.stderr)
+        return 130
+    stem = args.name or f"{Path(table.name).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+    name = args.name or checkpoint.unique_name(stem, args.out)
+    saved = checkpoint.save(checkpoint.build(name=name, model_config=config_dict(model_config),
+                                             train_config=config_dict(train_config), prepared=prepared,
+                                             result=result), args.out)
+    m = result.metrics
+    summary = {"dataset": table.name, "target": table.target, "epochs": len(result.history), "steps": result.steps,
+               "seconds": round(result.seconds, 3), "device": result.device, "test_mae": m["test_mae"],
+               "test_rmse": m["test_rmse"], "test_r2": m["test_r2"], "test_mse": m["test_mse"],
+               "train_loss": m.get("train_loss"), "n_train": prepared.info["n_train"],
+               "n_test": prepared.info["n_test"], "features": prepared.features,
+               "dropped": [d["column"] for d in prepared.report["dropped"]],
+               "imputed": prepared.report["imputed_train"] + prepared.report["imputed_test"],
+               "checkpoint": str(saved)}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"Trained on {table.name} ({prepared.info['n_train']} train / {prepared.info['n_test']} test rows, "
+              f"{len(prepared.features)} features) for {summary['epochs']} epochs in {result.seconds:.1f} s "
+              f"on {result.device}.")
+        print(f"test MAE {m['test_mae']:.4f}  RMSE {m['test_rmse']:.4f}  R² {m['test_r2']:.4f}  ({table.target})")
+        if summary["dropped"]:
+            print(f"Dropped columns: {', '.join(summary['dropped'])}")
+        print(f"Saved checkpoint: {saved}")
+    return 0
+
+
+def _parse_values(pairs: list[str]) -> dict:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ConfigError(f"{pair!r} is not NAME=VALUE (e.g. MedInc=3.5).")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def cmd_predict(args) -> int:
+    from core import checkpoint, data
+    from core.predict import Predictor
+
+    predictor = Predictor.from_file(checkpoint.resolve(args.checkpoint))
+    if args.values:
+        value, report = predictor.predict_one(_parse_values(args.values))
+        if args.json:
+            print(json.dumps({"target": predictor.target, "prediction": value, "out_of_range": report.out_of_range}))
+        else:
+            print(f"{predictor.target}: {value:.6g} ({predictor.describe(value)})")
+            for item in report.out_of_range:
+                print(f"warning: {item['column']}={item['value']:g} is outside the training range "
+                      f"[{item['min']:g}, {item['max']:g}]", file=sys.stderr)
+        return 0
+    rows = data.read_csv(args.csv).frame
+    report = predictor.predict_frame(rows)
+    table = report.frame(rows, f"predicted_{predictor.target}")
+    if args.out:
+        table.to_csv(args.out, index=False)
+        print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
+    else:
+        table.to_csv(sys.stdout, index=False)
+    if report.n_bad_rows:
+        print(f"warning: {report.n_bad_rows} row(s) could not be predicted:", file=sys.stderr)
+        for p in report.problems[:20]:
+            print(f"  line {p['line']}: {p['message']}", file=sys.stderr)
+    if report.n_out_of_range_rows:
+        print(f"warning: {report.n_out_of_range_rows} row(s) have values outside the training range "
+              "(see the note column)", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from core import checkpoint
+
+    items = checkpoint.list_checkpoints(args.dir)
+    if args.json:
+        print(json.dumps(items))
+        return 0
+    if not items:
+        print(f"No checkpoints in {checkpoint.checkpoint_dir(args.dir)}.")
+    for item in items:
+        if "error" in item:
+            print(f"{item['name']}: unreadable ({item['error']})")
+        else:
+            print(f"{item['name']}: {item['dataset']} → {item['target']}, test MAE {item['test_mae']:.4f}, "
+                  f"{item['epochs']} epochs, {item['created']}")
+    return 0
+
+
+def main(argv=None, prog: str | None = None) -> int:
+    """Run one command; returns the exit status. ``prog``: the name ``--help`` shows (default: how it was called)."""
+    args = parser(prog).parse_args(argv)
+    try:
+        return {"train": cmd_train, "predict": cmd_predict, "list": cmd_list}[args.command](args)
+    except PlaygroundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a folder that cannot be written, a file that vanished
+        print(f"error: {err.strerror or err}: {err.filename or ''}. Check the path and its permissions.",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
