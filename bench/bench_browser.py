@@ -682,9 +682,9 @@ def reference_maes(seeds, epochs: int) -> dict:
     import torch
 
     from core import data
-    from core.model import ACTIVATIONS, ModelConfig
-    from core.run import Job, execute
-    from core.trainer import TrainConfig
+    from core.training.model import ACTIVATIONS, ModelConfig
+    from core.training.run import Job, execute
+    from core.training.trainer import TrainConfig
 
     torch.set_num_threads(1)
     out = {}

@@ -245,7 +245,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.quick:
         args.sessions, args.reruns = 4, 5
-    from core.jobs import DEFAULT_NICE
+    from core.pool import DEFAULT_NICE
 
     workers = args.workers or os.cpu_count() or 1
     nice = DEFAULT_NICE if args.nice is None else args.nice

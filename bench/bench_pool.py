@@ -27,7 +27,7 @@ and the pollers) and to others. There is no broker process: the pool is this pro
     python bench/bench_pool.py --runs 20 --run-epochs 8 --workers 2 --json out.json
     python bench/bench_pool.py --quick              # smoke run: 1 epoch, 6 runs x 2 epochs, few page reruns
 
-Worker processes are spawned with a bare ``__main__`` (``core.jobs`` swaps an empty module in while it starts them),
+Worker processes are spawned with a bare ``__main__`` (``core.pool`` swaps an empty module in while it starts them),
 so they do not import this file; they import torch and ``core`` in the pool's initializer. Everything that does work
 still sits under ``main()``, and Streamlit is imported only in part C (the workers never import it).
 """
@@ -46,17 +46,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 if __name__ == "__main__":
-    # The workers are spawned with a bare ``__main__`` (see ``core.jobs._bare_main``), so they never import this file
+    # The workers are spawned with a bare ``__main__`` (see ``core.pool._bare_main``), so they never import this file
     # and these imports stay out of them whether or not they sit under the guard: what the workers load (torch and
     # ``core``, in the pool's initializer) is what the pool itself puts there. The guard is kept anyway; harmless.
     import numpy as np  # noqa: E402
     import torch  # noqa: E402
 
     from core import data  # noqa: E402
-    from core.jobs import TrainingPool  # noqa: E402
-    from core.model import ModelConfig  # noqa: E402
-    from core.run import Job  # noqa: E402
-    from core.trainer import TrainConfig, Trainer  # noqa: E402
+    from core.pool import TrainingPool  # noqa: E402
+    from core.training.model import ModelConfig  # noqa: E402
+    from core.training.run import Job  # noqa: E402
+    from core.training.trainer import TrainConfig, Trainer  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -420,7 +420,7 @@ class Pages:
         self.train.run()  # the first Train page run makes the page's own (idle) pool in this process
         self.first_s = time.perf_counter() - start
         # That pool is made inside a script run, as in the real server, where Streamlit has made the page script the
-        # __main__ module; its workers are still spawned with a bare __main__ (core.jobs), so they do not run the app
+        # __main__ module; its workers are still spawned with a bare __main__ (core.pool), so they do not run the app
         # again. training.pool() is st.cache_resource (one per process): this is the very pool the page made.
         self.pool = training.pool()
         self.exceptions = []

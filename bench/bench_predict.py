@@ -25,9 +25,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from core import checkpoint, data  # noqa: E402
-from core.model import ModelConfig  # noqa: E402
 from core.predict import Predictor  # noqa: E402
-from core.trainer import TrainConfig, Trainer, config_dict  # noqa: E402
+from core.training.model import ModelConfig  # noqa: E402
+from core.training.trainer import TrainConfig, Trainer, config_dict  # noqa: E402
 
 TARGET_SECONDS = 2.0
 

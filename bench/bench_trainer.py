@@ -43,10 +43,10 @@ from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 
 from core import data  # noqa: E402
-from core.callbacks import Callback, EventSink  # noqa: E402
-from core.model import MLP, ModelConfig  # noqa: E402
-from core.optim import LeanAdam  # noqa: E402
-from core.trainer import TrainConfig, Trainer  # noqa: E402
+from core.training.callbacks import Callback, EventSink  # noqa: E402
+from core.training.model import MLP, ModelConfig  # noqa: E402
+from core.training.optim import LeanAdam  # noqa: E402
+from core.training.trainer import TrainConfig, Trainer  # noqa: E402
 
 BATCH, LR, HIDDEN = 20, 1e-3, (128, 128)
 VARIANTS = {"a": "textbook loop", "b": "MLPRegressor", "t0": "training only", "c0": "bare loop", "c": "trainer",

@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 
 from core.errors import CheckpointError
-from core.model import MLP, ModelConfig
+from core.training.model import MLP, ModelConfig
 
 FORMAT = "torch-playground-checkpoint"
 VERSION = 1

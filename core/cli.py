@@ -25,9 +25,9 @@ def _hidden(text: str) -> tuple[int, ...]:
 
 def parser(prog: str | None = None) -> argparse.ArgumentParser:
     from core.data import BUILTIN
-    from core.device import DEVICE_CHOICES
-    from core.model import ACTIVATIONS
-    from core.optim import OPTIMIZERS
+    from core.training.device import DEVICE_CHOICES
+    from core.training.model import ACTIVATIONS
+    from core.training.optim import OPTIMIZERS
 
     root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor "
                                    "and predict with saved checkpoints.")
@@ -70,10 +70,10 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def cmd_train(args) -> int:
     from core import checkpoint, data
-    from core.callbacks import ProgressBar
-    from core.model import ModelConfig
-    from core.run import set_threads
-    from core.trainer import TrainConfig, Trainer, config_dict
+    from core.training.callbacks import ProgressBar
+    from core.training.model import ModelConfig
+    from core.training.run import set_threads
+    from core.training.trainer import TrainConfig, Trainer, config_dict
 
     if args.threads < 1:
         raise ConfigError("--threads must be at least 1.")

@@ -42,7 +42,7 @@ ERRORS = {
     "optimizer": {"ko": "알 수 없는 옵티마이저입니다. adam, sgd 중 하나를 고르세요."},
     "momentum": {"ko": "모멘텀은 0 이상 1 미만이어야 하고, 가중치 감쇠(weight decay)는 0 이상이어야 합니다."},
 
-    # --- core/jobs.py, core/run.py (a training run's error, passed on as a dict) ---------------------------
+    # --- core/pool/pool.py, core/run.py (a training run's error, passed on as a dict) ---------------------------
     "worker_died": {"ko": "학습 프로세스가 예기치 않게 끝났습니다(메모리가 부족했을 수 있습니다). 더 작은 모델이나 데이터셋으로 해 보세요."},
     "internal": {"ko": "내부 오류가 발생했습니다. 입력 때문이 아니라 앱의 버그입니다."},
 

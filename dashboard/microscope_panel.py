@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.errors import PlaygroundError
-from core.microscope import Microscope
-from core.model import ModelConfig
+from core.lessons.microscope import Microscope
+from core.training.model import ModelConfig
 from dashboard import state
 from dashboard.i18n import t
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import data
 from core.errors import PlaygroundError
-from core.jobs import TrainingPool
+from core.pool import TrainingPool
 
 
 @st.cache_resource(show_spinner=False)
@@ -97,7 +97,7 @@ def cuda_available() -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _baselines(key: tuple, _prepared: data.Prepared) -> list[dict]:
-    from core.baselines import baselines as fit
+    from core.training.baselines import baselines as fit
 
     return fit(_prepared)
 
@@ -112,9 +112,9 @@ def baselines(prepared: data.Prepared) -> list[dict]:
 def script_for(prepared: data.Prepared, source: str, hidden_text: str, activation: str, dropout: float,
                optimizer: str, lr: float, batch_size: int, epochs: int, seed: int) -> str:
     """The complete PyTorch script for the settings on screen (invalid settings: the defaults)."""
-    from core.model import ModelConfig
-    from core.script import training_script
-    from core.trainer import TrainConfig
+    from core.training.model import ModelConfig
+    from core.training.script import training_script
+    from core.training.trainer import TrainConfig
 
     try:
         hidden = tuple(int(h) for h in hidden_text.replace(" ", "").split(",") if h)

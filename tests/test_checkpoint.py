@@ -15,9 +15,9 @@ from sklearn.model_selection import train_test_split
 
 from core import checkpoint, data
 from core.errors import CheckpointError
-from core.model import MLP, ModelConfig
 from core.predict import Predictor
-from core.trainer import TrainConfig, Trainer, config_dict
+from core.training.model import MLP, ModelConfig
+from core.training.trainer import TrainConfig, Trainer, config_dict
 
 
 @pytest.fixture(scope="module")

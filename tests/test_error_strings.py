@@ -23,15 +23,17 @@ import pandas as pd
 import pytest
 import torch
 
-from core import activations, checkpoint, data, device, tensors
-from core.callbacks import DivergenceCheck
-from core.device import resolve_device
+from core import checkpoint, data
 from core.errors import PlaygroundError
-from core.model import MLP, ModelConfig
+from core.lessons import activations, tensors
+from core.lessons.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
 from core.predict import Predictor
-from core.run import Job, execute
-from core.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
-from core.trainer import TrainConfig, Trainer
+from core.training import device
+from core.training.callbacks import DivergenceCheck
+from core.training.device import resolve_device
+from core.training.model import MLP, ModelConfig
+from core.training.run import Job, execute
+from core.training.trainer import TrainConfig, Trainer
 from dashboard.error_strings import DISAGREEMENTS, ERRORS
 
 CORE = Path(__file__).resolve().parents[1] / "core"
@@ -56,7 +58,7 @@ PARAMS_EXEMPT: dict[tuple[str, str], str] = {}
 
 # Codes with no practical way to raise them in a unit test (code → why); their templates are still checked statically.
 NOT_TRIGGERED = {
-    "worker_died": "set by core/jobs.py when a training process dies (e.g. killed for memory); no params",
+    "worker_died": "set by core/pool/pool.py when a training process dies (e.g. killed for memory); no params",
 }
 if torch.cuda.is_available():
     NOT_TRIGGERED["no_cuda"] = "this machine has CUDA, so asking for it is no error here"
@@ -119,9 +121,9 @@ def _dict_site(node: ast.Dict) -> tuple[str, frozenset] | None:
 
 def _scan_errors() -> list[Site]:
     sites = []
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        file = f"core/{path.name}"
+        file = path.relative_to(CORE.parent).as_posix()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 for kw in node.keywords:
@@ -137,7 +139,7 @@ def _scan_errors() -> list[Site]:
 
 def _scan_disagreements() -> list[Site]:
     """``return "code", message, params`` in core/tensors.py's disagreement functions."""
-    tree = ast.parse((CORE / "tensors.py").read_text(encoding="utf-8"))
+    tree = ast.parse((CORE / "lessons" / "tensors.py").read_text(encoding="utf-8"))
     sites = []
     for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
         dicts = {t.id: n.value for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict)
@@ -172,8 +174,9 @@ def fields(template: str) -> set[str]:
 def test_the_scan_finds_codes_of_every_kind():
     assert len(SITES) > 100
     by_file = {s.file for s in SITES}
-    assert {"core/activations.py", "core/callbacks.py", "core/checkpoint.py", "core/data.py", "core/device.py",
-            "core/predict.py", "core/tensors.py", "core/trainer.py", "core/jobs.py", "core/run.py"} <= by_file
+    assert {"core/lessons/activations.py", "core/training/callbacks.py", "core/checkpoint.py", "core/data/__init__.py",
+            "core/training/device.py", "core/predict.py", "core/lessons/tensors.py", "core/training/trainer.py",
+            "core/pool/pool.py", "core/training/run.py"} <= by_file
     assert {"corrupt", "incomplete", "csv_empty", "view_non_contiguous", "too_many_dims", "worker_died",
             "diverged"} <= CODES
     assert {s.code for s in DISAGREEMENT_SITES} == set(DISAGREEMENT_CHAINS)
@@ -230,7 +233,7 @@ def test_constants_written_into_the_korean_match_core():
     assert f"{data.MAX_CATEGORIES}개 이하" in ERRORS["no_features"]["ko"]
     assert f"버전 {checkpoint.VERSION}" in ERRORS["version"]["ko"]
     assert str(2**63 - 1) in ERRORS["bad_seed"]["ko"]
-    from core.optim import OPTIMIZERS
+    from core.training.optim import OPTIMIZERS
 
     assert ", ".join(OPTIMIZERS) in ERRORS["optimizer"]["ko"]
 
@@ -346,7 +349,7 @@ def torch_refuses(tmp, mp):
 def microscope(**settings):
     """core/microscope.py checks its settings before it looks at the data, so none is needed."""
     def run(tmp, mp):
-        from core.microscope import Microscope  # imported here: a broken module fails only these cases
+        from core.lessons.microscope import Microscope  # imported here: a broken module fails only these cases
 
         Microscope(None, ModelConfig(), **settings)
 
@@ -355,7 +358,7 @@ def microscope(**settings):
 
 def script(source, target):
     def run(tmp, mp):
-        from core.script import training_script
+        from core.training.script import training_script
 
         training_script(source, target, ModelConfig(), TrainConfig(device="cpu"))
 

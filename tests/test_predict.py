@@ -9,9 +9,9 @@ from sklearn.model_selection import train_test_split
 
 from core import checkpoint, data, predict
 from core.errors import PredictionError
-from core.model import ModelConfig
 from core.predict import Predictor
-from core.trainer import TrainConfig, Trainer, config_dict
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer, config_dict
 
 
 def _train(prepared, name):

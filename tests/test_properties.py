@@ -18,12 +18,13 @@ import torch
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from core import checkpoint, data, tensors
+from core import checkpoint, data
 from core.errors import DataError, PlaygroundError, PredictionError, TensorOpError
-from core.model import ModelConfig
+from core.lessons import tensors
+from core.lessons.tensors import DTYPES, MAX_ELEMENTS, MAX_OPS, MAX_RANK, OPS, SOURCES, Op, TensorSpec
 from core.predict import MAX_LISTED, Predictor
-from core.tensors import DTYPES, MAX_ELEMENTS, MAX_OPS, MAX_RANK, OPS, SOURCES, Op, TensorSpec
-from core.trainer import TrainConfig, Trainer, config_dict
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer, config_dict
 
 # The autouse checkpoint folder fixture (conftest.py) is function-scoped; nothing here writes checkpoints.
 _HOSTILE = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

@@ -4,8 +4,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import qualitative
 
-from core import activations
 from core.errors import PlaygroundError
+from core.lessons import activations
 from dashboard import state
 from dashboard.i18n import t
 from dashboard.sidebar import seed

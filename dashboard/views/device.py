@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import device
 from core.errors import PlaygroundError
+from core.training import device
 from dashboard import state
 from dashboard.i18n import t
 

@@ -133,7 +133,7 @@ with st.expander(t("common.code")):
     st.caption(t("pr.code_caption"))
     config = predictor.checkpoint["model_config"]
     st.code(f'''import torch
-from core.model import MLP, ModelConfig  # the class that was trained: __init__ and forward
+from core.training.model import MLP, ModelConfig  # the class that was trained: __init__ and forward
 
 PATH = "{chosen['name']}.pt"
 ckpt = torch.load(PATH, map_location="cpu", weights_only=True)  # tensors and plain types only: runs no code

@@ -4,8 +4,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import tensors
 from core.errors import TensorOpError
+from core.lessons import tensors
 from dashboard import state
 from dashboard.i18n import disagreement_text, error_text, t
 from dashboard.sidebar import seed

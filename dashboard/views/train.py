@@ -7,9 +7,9 @@ import streamlit as st
 from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
-from core.model import ACTIVATIONS, ModelConfig
-from core.run import Job
-from core.trainer import TrainConfig, config_dict
+from core.training.model import ACTIVATIONS, ModelConfig
+from core.training.run import Job
+from core.training.trainer import TrainConfig, config_dict
 from dashboard import charts, microscope_panel, models, state, training
 from dashboard.i18n import error_text, t
 from dashboard.sidebar import seed

@@ -7,9 +7,9 @@ import queue
 import pytest
 import torch
 
-from core.model import ModelConfig
-from core.run import Job, execute
-from core.trainer import TrainConfig, TrainResult
+from core.training.model import ModelConfig
+from core.training.run import Job, execute
+from core.training.trainer import TrainConfig, TrainResult
 
 
 def job(prepared, **kw):

@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from core import checkpoint, data
-from core.model import ModelConfig
 from core.predict import Predictor
-from core.trainer import TrainConfig, Trainer, config_dict
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer, config_dict
 from tests.apptest import open_page
 from tests.conftest import ROOT
 

@@ -167,7 +167,7 @@ def test_device_page_allocates_and_times():
 
 # --- Tensors -----------------------------------------------------------------------------------------------------
 
-from core import tensors  # noqa: E402
+from core.lessons import tensors  # noqa: E402
 
 
 def _markdown_text(at):

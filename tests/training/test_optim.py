@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from core.errors import ConfigError
-from core.model import MLP, ModelConfig
-from core.optim import LeanAdam, LeanSGD, make_optimizer
+from core.training.model import MLP, ModelConfig
+from core.training.optim import LeanAdam, LeanSGD, make_optimizer
 
 
 def _twin_models():

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from core import data
-from core.callbacks import Callback, StopOnEvent, StopTraining
 from core.errors import ConfigError, TrainingDiverged
-from core.model import ModelConfig
-from core.trainer import TrainConfig, Trainer
+from core.training.callbacks import Callback, StopOnEvent, StopTraining
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer
 
 
 def train(prepared, callbacks=(), **kw):

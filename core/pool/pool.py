@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from core.run import Job, execute
+from core.training.run import Job, execute
 
 ACTIVE = ("queued", "running")
 DEFAULT_NICE = 10  # workers' niceness: the server's page work (nice 0) comes first
@@ -88,7 +88,7 @@ def _init_worker(events, stops, nice: int = 0):
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # training yields the cores to the server's page work: reruns stay quick while a class trains
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
-    import core.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
+    import core.training.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
 
 
 def _exit_with_parent(parent: int, every: float = 0.5):

@@ -11,11 +11,11 @@ import pytest
 import torch
 from torch import nn
 
-from core.baselines import baselines
 from core.errors import ConfigError
-from core.model import ACTIVATIONS, MLP, ModelConfig
-from core.script import training_script
-from core.trainer import TrainConfig, Trainer
+from core.training.baselines import baselines
+from core.training.model import ACTIVATIONS, MLP, ModelConfig
+from core.training.script import training_script
+from core.training.trainer import TrainConfig, Trainer
 
 
 def run_script(source: str, cwd) -> subprocess.CompletedProcess:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import torch
 
-from core.callbacks import EventSink, StopOnEvent
 from core.data import Prepared
 from core.errors import PlaygroundError
-from core.model import ModelConfig
-from core.trainer import TrainConfig, Trainer
+from core.training.callbacks import EventSink, StopOnEvent
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _baselines(prepared: Prepared) -> list[dict] | None:
     """The baselines for the result, fitted here rather than in the server: twenty students' fits (a different
     split each) took a fifth of a loaded server's time (py-spy, bench/bench_class.py). None if they fail: the
     result still stands, and the page can fit them itself."""
-    from core.baselines import baselines
+    from core.training.baselines import baselines
 
     try:
         return baselines(prepared)

@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import mean_absolute_error
 
 from core import data
-from core.baselines import baselines
+from core.training.baselines import baselines
 
 FIELDS = {"name", "label", "test_mae", "test_rmse", "test_r2", "seconds"}
 

@@ -15,12 +15,12 @@ import torch
 from sklearn.metrics import r2_score
 from torch import nn
 
-from core.callbacks import DivergenceCheck, StopTraining
 from core.data import Prepared
-from core.device import resolve_device
 from core.errors import ConfigError, TrainingDiverged
-from core.model import MLP, ModelConfig
-from core.optim import OPTIMIZERS, make_optimizer
+from core.training.callbacks import DivergenceCheck, StopTraining
+from core.training.device import resolve_device
+from core.training.model import MLP, ModelConfig
+from core.training.optim import OPTIMIZERS, make_optimizer
 
 
 @dataclass

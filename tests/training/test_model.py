@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from core.errors import ConfigError
-from core.model import ACTIVATIONS, MLP, ModelConfig
+from core.training.model import ACTIVATIONS, MLP, ModelConfig
 
 
 def test_default_is_the_lectures_mlp():

@@ -4,8 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import activations
 from core.errors import ConfigError
+from core.lessons import activations
 
 REFERENCE = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "leaky_relu": F.leaky_relu,
              "elu": F.elu, "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus}

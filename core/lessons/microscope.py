@@ -23,7 +23,7 @@ from torch import nn
 
 from core.data import Prepared
 from core.errors import ConfigError
-from core.model import MLP, ModelConfig
+from core.training.model import MLP, ModelConfig
 
 SHOW = 5  # rows of predictions, values of a tensor: enough to see, few enough to read
 OPTIMIZERS = ("adam", "sgd")

@@ -9,8 +9,8 @@ and ``torch.randperm`` then draws the same shuffles (tests/test_script.py checks
 
 from core.data import BUILTIN
 from core.errors import ConfigError
-from core.model import ACTIVATIONS, ModelConfig
-from core.trainer import TrainConfig
+from core.training.model import ACTIVATIONS, ModelConfig
+from core.training.trainer import TrainConfig
 
 _DATA = {
     "california": {

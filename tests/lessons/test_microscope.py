@@ -11,9 +11,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from core.errors import ConfigError
-from core.microscope import PHASES, Microscope, StepTrace
-from core.model import ModelConfig
-from core.trainer import TrainConfig, Trainer
+from core.lessons.microscope import PHASES, Microscope, StepTrace
+from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig, Trainer
 
 
 def scope(prepared, **kw):

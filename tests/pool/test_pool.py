@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from core.jobs import DEFAULT_NICE, TrainingPool
-from core.model import ModelConfig
-from core.run import Job
-from core.trainer import TrainConfig
+from core.pool import DEFAULT_NICE, TrainingPool
+from core.training.model import ModelConfig
+from core.training.run import Job
+from core.training.trainer import TrainConfig
 
 
 @pytest.fixture(scope="module")
@@ -139,10 +139,10 @@ def test_workers_train_at_a_lower_priority_than_the_server(pool, diabetes_prepar
 SERVER = """
 import os, signal, sys, time
 from core import data
-from core.jobs import TrainingPool
-from core.model import ModelConfig
-from core.run import Job
-from core.trainer import TrainConfig
+from core.pool import TrainingPool
+from core.training.model import ModelConfig
+from core.training.run import Job
+from core.training.trainer import TrainConfig
 
 if __name__ == "__main__":
     prepared = data.prepare(data.load_builtin("diabetes"), data.DataConfig(seed=0))
@@ -169,12 +169,10 @@ def _alive(pid: int) -> bool:
 def _server(tmp_path, how: str):
     import subprocess
     import sys
-    from pathlib import Path
 
     script = tmp_path / "server.py"
-    script.write_text(SERVER)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True, env=env)
+    script.write_text(SERVER)  # imports core from anywhere: the project is installed (pip install -e .)
+    proc = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True)
     workers = [int(pid) for pid in proc.stdout.readline().split()]
     assert len(workers) == 2 and all(_alive(pid) for pid in workers)
     return proc, workers
@@ -217,7 +215,7 @@ def test_workers_end_when_their_server_is_killed(tmp_path):
 def test_the_worker_fits_the_baselines_when_asked(pool, diabetes_prepared):
     """The app asks the worker for the baselines (so a class's fits do not load the server); they are the same rows
     the server would fit on that split."""
-    from core.baselines import baselines
+    from core.training.baselines import baselines
 
     asked = wait(pool, pool.submit(Job(diabetes_prepared, ModelConfig(n_features=diabetes_prepared.n_features,
                                                                        hidden=(8,)),

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from core import device
 from core.errors import ConfigError
+from core.training import device
 
 
 def test_facts_are_the_lectures_calls():

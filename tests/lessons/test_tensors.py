@@ -15,9 +15,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import tensors
 from core.errors import PlaygroundError, TensorOpError
-from core.tensors import (
+from core.lessons import tensors
+from core.lessons.tensors import (
     MAX_ELEMENTS,
     MAX_OPS,
     MAX_SHOWN,
