@@ -24,6 +24,7 @@ import pytest
 import torch
 
 from core import checkpoint, data
+from core.data import builtin
 from core.errors import PlaygroundError
 from core.lessons import activations, tensors
 from core.lessons.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
@@ -174,7 +175,7 @@ def fields(template: str) -> set[str]:
 def test_the_scan_finds_codes_of_every_kind():
     assert len(SITES) > 100
     by_file = {s.file for s in SITES}
-    assert {"core/lessons/activations.py", "core/training/callbacks.py", "core/checkpoint.py", "core/data/__init__.py",
+    assert {"core/lessons/activations.py", "core/training/callbacks.py", "core/checkpoint.py", "core/data/reader.py",
             "core/training/device.py", "core/predict.py", "core/lessons/tensors.py", "core/training/trainer.py",
             "core/pool/pool.py", "core/training/run.py"} <= by_file
     assert {"corrupt", "incomplete", "csv_empty", "view_non_contiguous", "too_many_dims", "worker_died",
@@ -332,8 +333,8 @@ def california(reachable: bool):
             raise OSError("not cached") if not download_if_missing else ConnectionError("download failed")
 
         mp.setattr(sklearn.datasets, "fetch_california_housing", fetch)
-        mp.setattr(data, "_can_reach", lambda host: reachable)
-        data._california_frame.__wrapped__()  # the function under its cache, which stays as it was
+        mp.setattr(builtin, "_can_reach", lambda host: reachable)
+        builtin._california_frame.__wrapped__()  # the function under its cache, which stays as it was
 
     return run
 

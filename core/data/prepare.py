@@ -1,0 +1,214 @@
+"""From a table to training data: the target and the column plan checked, the seeded train/test split, and the
+preprocessing fitted on the training split only (core/data/preprocessing.py)."""
+
+import math
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from core.data.preprocessing import fit_preprocessing, transform
+from core.data.table import Table
+from core.errors import DataError
+
+MIN_ROWS = 20  # after dropping rows without a target: enough for a test split of a few rows
+MAX_CATEGORIES = 20  # a text column with at most this many distinct values is one-hot encoded
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger numbers count as infinite
+
+
+@dataclass
+class DataConfig:
+    test_size: float = 0.2  # share of rows held out for the test split
+    seed: int = 0  # seeds the split; the same seed gives the same split
+    scale_target: bool = True  # train on a standardised target; metrics and predictions stay in its own units
+
+
+
+@dataclass
+class Prepared:
+    """Split, imputed, encoded and scaled data, ready for the trainer. Plain arrays; picklable."""
+
+    X_train: np.ndarray  # (n_train, n_encoded) float32, scaled
+    y_train: np.ndarray  # (n_train,) float32, in the target's units
+    X_test: np.ndarray  # (n_test, n_encoded)
+    y_test: np.ndarray  # (n_test,)
+    preprocessing: dict  # plain types only: goes into the checkpoint
+    report: dict  # what was used, encoded, dropped and imputed, and why
+    info: dict  # name, source, target, units, row counts
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def features(self) -> list[str]:
+        p = self.preprocessing
+        return [c["name"] for c in p["numeric"]] + [c["name"] for c in p["categorical"]]
+
+
+
+def _rows(mask: pd.Series, limit: int = 5) -> str:
+    """File line numbers of the rows in ``mask``, as a spreadsheet counts them: the header is line 1."""
+    rows = [str(int(i) + 2) for i in np.flatnonzero(mask.to_numpy())[:limit]]
+    more = int(mask.sum()) - len(rows)
+    return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
+
+
+def plan_columns(frame: pd.DataFrame, target: str) -> dict:
+    """Which columns become numeric features, which are one-hot encoded, which are dropped and why."""
+    numeric, categorical, dropped = [], [], []
+    for col in frame.columns:
+        if col == target:
+            continue
+        values = frame[col]
+        if values.isna().all():
+            dropped.append({"column": col, "reason": "all values are missing", "code": "all_missing"})
+        elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+            if values.nunique(dropna=True) <= 1:
+                dropped.append({"column": col, "reason": "a single value in every row carries no information",
+                                "code": "constant"})
+            else:
+                numeric.append(col)
+        else:
+            distinct = values.nunique(dropna=True)
+            if distinct <= 1:
+                dropped.append({"column": col, "reason": "a single value in every row carries no information",
+                                "code": "constant"})
+            elif distinct <= MAX_CATEGORIES:
+                categorical.append(col)
+            else:
+                dropped.append({"column": col, "code": "too_many_categories", "distinct": int(distinct),
+                                "reason": f"text with {distinct} distinct values (more than {MAX_CATEGORIES} "
+                                          "cannot be one-hot encoded usefully)"})
+    return {"numeric": numeric, "categorical": categorical, "dropped": dropped}
+
+
+def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
+    if not target:
+        raise DataError("Choose the target column: the one the model should predict.", code="target_missing",
+                        target="", columns=list(map(str, frame.columns)))
+    if target not in frame.columns:
+        raise DataError(f"There is no column {target!r}. Columns: {', '.join(map(str, frame.columns))}.",
+                        code="target_missing", target=target, columns=list(map(str, frame.columns)))
+    values = frame[target]
+    numbers = to_numbers(values)
+    is_bool = pd.api.types.is_bool_dtype(values)
+    if is_bool or not pd.api.types.is_numeric_dtype(values):
+        bad = values.notna() & (is_bool or numbers.isna())
+        if bad.any():  # none where every cell is empty (a file with a header and no rows): too_few_rows says so
+            example = str(values[bad].iloc[0])  # str: no numpy repr such as np.True_
+            raise DataError(f"The target column {target!r} is not numeric (e.g. {example!r} on line "
+                            f"{_rows(bad, 1)}). A regressor predicts numbers: choose a numeric column.",
+                            code="target_not_numeric", target=target, example=example)
+    return numbers
+
+
+def to_numbers(values: pd.Series) -> pd.Series:
+    """``values`` as floats, NaN where a value is not a number.
+
+    A whole number too long for a float (309 digits or more, which pandas keeps as a Python int) becomes infinite,
+    as 1e999 does, so that the checks for infinite values catch it; ``pd.to_numeric`` would raise OverflowError.
+    A complex number with an imaginary part is not a number here (casting it to float would silently drop that part).
+    """
+    if values.dtype.kind == "c":
+        values = values.astype(object)
+    if values.dtype == object:
+        values = values.map(_plain_number)
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
+def _plain_number(value):
+    if type(value) is int and abs(value) > sys.float_info.max:  # exact: int and float compare without converting
+        return math.inf if value > 0 else -math.inf
+    if isinstance(value, complex | np.complexfloating):
+        return value.real if value.imag == 0 else math.nan
+    return value
+
+
+def _check_finite(frame: pd.DataFrame, target: str, y: pd.Series):
+    """Infinite values, or numbers beyond float32's range, in the target (as numbers: ``y``) or a numeric column."""
+    for col in frame.columns:
+        values = y if col == target else frame[col]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            inf = np.abs(values.to_numpy(dtype=float, na_value=np.nan)) > FLOAT32_MAX
+            if inf.any():
+                raise DataError(f"Column {col!r} has infinite values (lines {_rows(pd.Series(inf))}); numbers beyond "
+                                "±3.4e38 are infinite in the model's float32. Replace them with numbers or leave "
+                                "those cells empty.", code="infinite", column=col)
+
+
+def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
+    """Check the table, choose columns, split it, and fit imputation, encoding and scaling on the training split."""
+    config = config or DataConfig()
+    if not 0.05 <= config.test_size <= 0.5:
+        raise DataError("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five).",
+                        code="test_size")
+    frame = table.frame
+    y_all = _check_target(frame, table.target)
+    _check_finite(frame, table.target, y_all)
+    has_target = y_all.notna()
+    frame, y_all = frame[has_target], y_all[has_target]
+    if len(frame) < MIN_ROWS:
+        raise DataError(f"Only {len(frame)} rows have a target value; at least {MIN_ROWS} are needed to train and "
+                        "test a model. Add rows or choose another target.", code="too_few_rows",
+                        n=len(frame), minimum=MIN_ROWS)
+    if y_all.nunique() <= 1:
+        raise DataError(f"The target column {table.target!r} has the same value in every row, so there is nothing "
+                        "to learn. Choose a column whose values vary.", code="target_constant", target=table.target)
+    plan = plan_columns(frame, table.target)
+    if not plan["numeric"] and not plan["categorical"]:
+        reasons = "; ".join(f"{d['column']}: {d['reason']}" for d in plan["dropped"]) or "no other columns"
+        raise DataError(f"No column can be used as a feature ({reasons}). Add numeric columns, or text columns "
+                        f"with at most {MAX_CATEGORIES} distinct values.", code="no_features")
+
+    features = plan["numeric"] + plan["categorical"]
+    X = frame[features].copy()
+    for col in plan["categorical"]:
+        X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
+    X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed)
+
+    preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target)
+    Xtr, imputed_train = transform(X_train, preprocessing)
+    with np.errstate(over="ignore"):  # checked next
+        Xte, imputed_test = transform(X_test, preprocessing)
+    _check_scaled(Xte, X_test, table.frame, preprocessing)
+    n_rows = len(table.frame)
+    report = {
+        "rows": n_rows,
+        "rows_used": len(frame),
+        "rows_dropped_no_target": int(n_rows - len(frame)),
+        "numeric": plan["numeric"],
+        "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
+        "dropped": plan["dropped"],
+        "imputed_train": imputed_train,
+        "imputed_test": imputed_test,
+        "notes": list(table.notes),
+    }
+    info = {
+        "name": table.name,
+        "source": table.source,
+        "target": table.target,
+        "units": {k: v for k, v in table.units.items() if k in features or k == table.target},
+        "n_train": len(X_train),
+        "n_test": len(X_test),
+        "test_size": config.test_size,
+        "seed": config.seed,
+    }
+    return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info)
+
+
+def _check_scaled(matrix: np.ndarray, X: pd.DataFrame, frame: pd.DataFrame, preprocessing: dict):
+    """A test value so far outside the training rows' spread (1e20 beside values near 1e-45) that it is infinite
+    once scaled; training values themselves always scale to finite numbers."""
+    for j, col in enumerate(preprocessing["numeric"]):  # the matrix's first columns
+        far = ~np.isfinite(matrix[:, j])
+        if far.any():
+            name, value = col["name"], float(X[col["name"]].to_numpy(dtype=float)[far][0])
+            lines = _rows(pd.Series(frame.index.isin(X.index[far])))
+            raise DataError(f"Column {name!r} has infinite values once scaled (lines {lines}, e.g. {value:g}): they "
+                            f"lie too far from the training rows' values (mean {col['mean']:.3g}, standard deviation "
+                            f"{col['scale']:.3g}) for the model's float32. Check those values or leave the cells "
+                            "empty.",
+                            code="infinite", column=name)

@@ -1,0 +1,17 @@
+"""A raw data set as read: a frame, the column to predict, where it came from, its units and how it was read."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """A raw data set: a frame, the column to predict, and where it came from."""
+
+    frame: pd.DataFrame
+    target: str | None
+    name: str
+    source: str = ""
+    units: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # how the file was read (encoding, separator, dropped index)
