@@ -26,10 +26,9 @@ import torch
 from core import checkpoint, data
 from core.data import builtin
 from core.errors import PlaygroundError
-from core.lessons import activations, tensors
+from core.lessons import activations, device, tensors
 from core.lessons.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
 from core.predict import Predictor
-from core.training import device
 from core.training.callbacks import DivergenceCheck
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
@@ -176,7 +175,7 @@ def test_the_scan_finds_codes_of_every_kind():
     assert len(SITES) > 100
     by_file = {s.file for s in SITES}
     assert {"core/lessons/activations.py", "core/training/callbacks.py", "core/checkpoint.py", "core/data/reader.py",
-            "core/training/device.py", "core/predict.py", "core/lessons/tensors.py", "core/training/trainer.py",
+            "core/lessons/device.py", "core/predict.py", "core/lessons/tensors.py", "core/training/trainer.py",
             "core/pool/pool.py", "core/training/run.py"} <= by_file
     assert {"corrupt", "incomplete", "csv_empty", "view_non_contiguous", "too_many_dims", "worker_died",
             "diverged"} <= CODES

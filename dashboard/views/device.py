@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import PlaygroundError
-from core.training import device
+from core.lessons import device
 from dashboard import state
 from dashboard.i18n import t
 

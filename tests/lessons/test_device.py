@@ -1,8 +1,11 @@
+"""core/lessons/device.py: the Device page's facts and experiments, and core/training/device.py's choice of device."""
+
 import pytest
 import torch
 
 from core.errors import ConfigError
-from core.training import device
+from core.lessons import device
+from core.training.device import available_devices, mps_available, resolve_device
 
 
 def test_facts_are_the_lectures_calls():
@@ -14,9 +17,9 @@ def test_facts_are_the_lectures_calls():
 
 
 def test_auto_picks_cuda_only_where_present():
-    assert device.resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else
-                                                  "mps" if device.mps_available() else "cpu")
-    assert device.available_devices()[0] == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else
+                                           "mps" if mps_available() else "cpu")
+    assert available_devices()[0] == "cpu"
 
 
 def test_allocation_shows_memory_rise_and_fall():
