@@ -45,7 +45,7 @@ _EVENTS = None
 _STOPS = None
 
 
-def _init_worker(events, stops, nice: int = 0):
+def _init_worker(events, stops, nice: int, server: int):
     global _EVENTS, _STOPS
     _EVENTS, _STOPS = events, stops
     # A worker exits only when the pool shuts down, when nobody reads events any more: its exit must not wait to
@@ -53,7 +53,9 @@ def _init_worker(events, stops, nice: int = 0):
     events.cancel_join_thread()
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # training yields the cores to the server's page work: reruns stay quick while a class trains
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    # The server's pid comes from the server: a worker still starting (importing torch takes seconds) when its server
+    # is killed would read its new parent (init) here, and watch that forever.
+    threading.Thread(target=_exit_with_parent, args=(server,), name="parent-watch", daemon=True).start()
     import core.training.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
 
 
@@ -117,7 +119,7 @@ class ProcessEngine(Engine):
     def _executor(self):
         with _bare_main():
             executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                           initargs=(self.events, self.flags, self.nice))
+                                           initargs=(self.events, self.flags, self.nice, os.getpid()))
             for _ in range(self.workers):  # start every worker now, while __main__ is bare
                 executor.submit(_warm)
         return executor
