@@ -69,7 +69,7 @@ class Recorder(Callback):
     def __init__(self):
         self.events = []
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
         self.events.append(loss)
 
     def on_epoch_end(self, trainer, record, **kw):

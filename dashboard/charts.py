@@ -21,7 +21,7 @@ def smooth(values, weight: float) -> list[float]:
 def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, title: str) -> go.Figure:
     """Training loss and test MSE per epoch for each run (x: epochs, fractional for every-N-batches points).
 
-    ``runs`` are RunState-like objects with .label, .history, .batches, .info; ``labels`` holds the legend words.
+    ``runs`` are RunState-like objects with .label, .history, .reports, .info; ``labels`` holds the legend words.
     Built from plain dicts in one go.Figure call: the live chart is rebuilt every second for every training page on
     the server, and add_scatter/update_layout (magic underscores resolved one by one) took 7.8 ms where this takes
     1.7 ms for the same figure.
@@ -31,9 +31,9 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
         color = COLORS[i % len(COLORS)]
         prefix = f"{run.label}: " if len(runs) > 1 else ""
         per_epoch = run.info.get("batches_per_epoch") or 1
-        if batches and run.batches:
-            x = [b["epoch"] - 1 + b["batch"] / per_epoch for b in run.batches]
-            y = [b["loss"] for b in run.batches]
+        if batches and run.reports:
+            x = [b["epoch"] - 1 + b["batch"] / per_epoch for b in run.reports]
+            y = [b["loss"] for b in run.reports]
             data.append({"type": "scatter", "x": x, "y": smooth(y, smoothing), "name": prefix + labels["batch"],
                          "mode": "lines", "line": {"color": color, "width": 1}, "opacity": 0.6})
         if run.history:

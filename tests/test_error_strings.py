@@ -304,7 +304,7 @@ def save_into_a_file(tmp, mp):
 
 def diverge(loss):
     fake = SimpleNamespace(baseline_mse=1.0, train_config=SimpleNamespace(lr=0.5))
-    return call(DivergenceCheck().on_batch_end, fake, epoch=3, batch=2, step=12, loss=loss)
+    return call(DivergenceCheck().on_report, fake, epoch=3, batch=2, step=12, loss=loss)
 
 
 def nan_predictions(tmp, mp):

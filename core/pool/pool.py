@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from core.pool.engine import DEFAULT_NICE, Engine, ProcessEngine
+from core.training import events
 from core.training.run import Job
 
 ACTIVE = ("queued", "running")
@@ -36,7 +37,7 @@ class RunState:
     ended: float | None = None
     info: dict = field(default_factory=dict)  # the "begin" event: epochs, batches_per_epoch, n_train, device
     history: list = field(default_factory=list)  # one dict per finished epoch
-    batches: list = field(default_factory=list)  # {"epoch", "batch", "step", "loss", "seconds"} every N batches
+    reports: list = field(default_factory=list)  # events.REPORT_FIELDS, every report_every batches
     result: object = None  # a portable TrainResult once finished or stopped
     baselines: list | None = None  # core.baselines rows on the run's split, when the job asked for them
     error: dict | None = None  # {"message", "code", "params"}
@@ -154,7 +155,7 @@ class TrainingPool:
 
     def _snapshot(self, run: RunState) -> RunState:
         ahead = list(self._pending).index(run.id) if run.state == "queued" else 0
-        return replace(run, history=list(run.history), batches=list(run.batches), info=dict(run.info), ahead=ahead)
+        return replace(run, history=list(run.history), reports=list(run.reports), info=dict(run.info), ahead=ahead)
 
     def _dispatch(self):
         while self._pending and len(self._running) < self.workers:
@@ -172,8 +173,9 @@ class TrainingPool:
             run = self._runs.get(run_id)
             if run is not None and run.active and error is not None:
                 run.state, run.ended = "error", time.time()
-                run.error = {"message": "The training process ended unexpectedly (it may have run out of memory). "
-                                        "Try a smaller model or data set.", "code": "worker_died", "params": {}}
+                run.error = events.payload(events.error(
+                    "The training process ended unexpectedly (it may have run out of memory). Try a smaller model or "
+                    "data set.", code="worker_died"))
             self._release(run_id)
 
     def _release(self, run_id: str):
@@ -188,20 +190,20 @@ class TrainingPool:
             if run is None:
                 return
             kind = event["event"]
-            if kind == "begin":
-                run.info.update({k: v for k, v in event.items() if k != "event"})
-            elif kind == "batch":
-                run.batches.append({k: event[k] for k in ("epoch", "batch", "step", "loss", "seconds")})
-            elif kind == "epoch":
-                run.history.append({k: v for k, v in event.items() if k != "event"})
-            elif kind == "done":
+            if kind == events.BEGIN:
+                run.info.update(events.payload(event))
+            elif kind == events.REPORT:
+                run.reports.append({k: event[k] for k in events.REPORT_FIELDS})
+            elif kind == events.EPOCH:
+                run.history.append(events.payload(event))
+            elif kind == events.DONE:
                 run.result, run.baselines = event["result"], event.get("baselines")
                 asked = run.info.get("stop_requested")
                 run.state = asked or ("finished" if event["result"].status == "finished" else "stopped")
                 run.ended = time.time()
-            elif kind == "error":
+            elif kind == events.ERROR:
                 run.state, run.ended = "error", time.time()
-                run.error = {k: event.get(k) for k in ("message", "code", "params")}
+                run.error = {k: event.get(k) for k in events.ERROR_FIELDS}
 
     def _reap_abandoned(self):
         now = time.monotonic()

@@ -9,6 +9,7 @@ import math
 import sys
 
 from core.errors import TrainingDiverged
+from core.training import events
 
 
 class StopTraining(Exception):
@@ -28,8 +29,9 @@ class Callback:
     def on_epoch_begin(self, trainer, epoch, **kw):
         pass
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
-        """Every ``TrainConfig.report_every`` batches; ``loss`` is the mean training loss over those batches."""
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
+        """Every ``TrainConfig.report_every`` batches (and at an epoch's last batch); ``loss`` is the mean training
+        loss over the batches since the last report."""
 
     def on_epoch_end(self, trainer, record, **kw):
         pass
@@ -49,7 +51,7 @@ class DivergenceCheck(Callback):
     def __init__(self, factor: float = 1000.0):
         self.factor = factor
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
         baseline = getattr(trainer, "baseline_mse", None)
         exploded = baseline is not None and baseline > 0 and loss > self.factor * baseline
         if math.isfinite(loss) and not exploded:
@@ -74,7 +76,7 @@ class StopOnEvent(Callback):
         if self.event.is_set():
             raise StopTraining("stopped")
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
         self._check()
 
     def on_epoch_end(self, trainer, record, **kw):
@@ -88,13 +90,13 @@ class EventSink(Callback):
         self.emit = emit
 
     def on_train_begin(self, trainer, **kw):
-        self.emit({"event": "begin", **kw})
+        self.emit(events.begin(**kw))
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
-        self.emit({"event": "batch", "epoch": epoch, "batch": batch, "step": step, "loss": loss, **kw})
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
+        self.emit(events.report(epoch, batch, step, loss, kw["seconds"]))
 
     def on_epoch_end(self, trainer, record, **kw):
-        self.emit({"event": "epoch", **record})
+        self.emit(events.epoch(record))
 
 
 class ProgressBar(Callback):
@@ -110,7 +112,7 @@ class ProgressBar(Callback):
         self.bar = tqdm(total=kw["epochs"] * kw["batches_per_epoch"], file=self.file, unit="batch",
                         desc="training", dynamic_ncols=True, leave=True)
 
-    def on_batch_end(self, trainer, epoch, batch, step, loss, **kw):
+    def on_report(self, trainer, epoch, batch, step, loss, **kw):
         self.bar.update(step - self.bar.n)
         self.bar.set_postfix_str(f"epoch {epoch} loss {loss:.4g}", refresh=False)
 

@@ -12,6 +12,7 @@ import torch
 
 from core.data import Prepared
 from core.errors import PlaygroundError
+from core.training import events
 from core.training.callbacks import EventSink, StopOnEvent
 from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig, Trainer
@@ -45,14 +46,14 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
     try:
         result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)
     except PlaygroundError as err:
-        emit({"event": "error", "message": str(err), "code": err.code, "params": err.params})
+        emit(events.error(str(err), code=err.code, params=err.params))
         return
     except Exception as err:  # a bug, not bad input: report it so the page can show it without hanging
-        emit({"event": "error", "message": f"Internal error: {type(err).__name__}: {err}", "code": "internal",
-              "params": {}, "traceback": traceback.format_exc()})
+        emit(events.error(f"Internal error: {type(err).__name__}: {err}", code="internal",
+                          traceback=traceback.format_exc()))
         return
-    emit({"event": "done", "result": result.portable(),  # receiver: result.with_tensors()
-          "baselines": _baselines(job.prepared) if job.baselines else None})
+    emit(events.done(result.portable(),  # receiver: result.with_tensors()
+                     _baselines(job.prepared) if job.baselines else None))
 
 
 def _baselines(prepared: Prepared) -> list[dict] | None:

@@ -33,7 +33,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     seed: int = 0  # seeds initial weights and shuffling through the run's own torch.Generator
     device: str = "auto"  # "auto": CUDA, then MPS, else the CPU
-    report_every: int = 50  # batches between on_batch_end events (live curves, Stop checks, NaN checks)
+    report_every: int = 50  # batches between on_report events (live curves, Stop checks, NaN checks)
     max_steps: int = 0  # end after this many optimizer steps; 0 = no limit (tiny runs in tests)
 
     def __post_init__(self):
@@ -169,7 +169,7 @@ class Trainer:
                             rows += last_rows - bs
                         total *= loss_units
                         epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + rows
-                        self.notify("on_batch_end", epoch=epoch, batch=batch, step=step,
+                        self.notify("on_report", epoch=epoch, batch=batch, step=step,
                                     loss=total / rows, batches=batches, seconds=time.perf_counter() - start)
                         losses = []
                     if step == cfg.max_steps:

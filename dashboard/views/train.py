@@ -133,7 +133,7 @@ def live_run():
     if run.state == "queued":
         status.info(t("tr.queued", ahead=run.ahead), icon=":material/hourglass_top:")
     elif run.state == "running":
-        last = run.batches[-1] if run.batches else None
+        last = run.reports[-1] if run.reports else None
         per_epoch = run.info.get("batches_per_epoch") or 1
         done = (last["step"] / (per_epoch * epochs)) if last else 0.0
         seconds = last["seconds"] if last else 0.0
@@ -161,7 +161,7 @@ def live_run():
 def live_figure(run, log: bool, smoothing: float, batches: bool):
     """The live chart, built again only when the run reported something new or an option changed: the fragment
     redraws every second, and most seconds of a slow run bring nothing new."""
-    version = (run.id, len(run.batches), len(run.history), log, smoothing, batches, t("tr.chart_title"))
+    version = (run.id, len(run.reports), len(run.history), log, smoothing, batches, t("tr.chart_title"))
     cached = st.session_state.get("tr_live_figure")
     if cached is None or cached[0] != version:
         cached = (version, charts.loss_figure([run], CURVE_LABELS, log, smoothing, batches, t("tr.chart_title")))

@@ -34,7 +34,7 @@ def test_job_and_events_are_plain_picklable_data(diabetes_prepared):
         pickle.loads(pickle.dumps(event))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "begin" and kinds[-1] == "done"
-    assert kinds.count("epoch") == 3 and "batch" in kinds
+    assert kinds.count("epoch") == 3 and "report" in kinds
     result = events[-1]["result"]
     assert isinstance(result, TrainResult) and result.status == "finished"
 
