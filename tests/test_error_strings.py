@@ -28,6 +28,7 @@ from core.data import builtin
 from core.errors import PlaygroundError
 from core.lessons import activations, device, tensors
 from core.lessons.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
+from core.lessons.tensors.chain import _TORCH_OPS
 from core.predict import Predictor
 from core.training.callbacks import DivergenceCheck
 from core.training.device import resolve_device
@@ -138,8 +139,9 @@ def _scan_errors() -> list[Site]:
 
 
 def _scan_disagreements() -> list[Site]:
-    """``return "code", message, params`` in core/tensors.py's disagreement functions."""
-    tree = ast.parse((CORE / "lessons" / "tensors.py").read_text(encoding="utf-8"))
+    """``return "code", message, params`` in core/lessons/tensors/numpy_side.py's disagreement functions."""
+    file = "core/lessons/tensors/numpy_side.py"
+    tree = ast.parse((CORE.parent / file).read_text(encoding="utf-8"))
     sites = []
     for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
         dicts = {t.id: n.value for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict)
@@ -150,8 +152,8 @@ def _scan_disagreements() -> list[Site]:
                 continue
             params = node.value.elts[2]
             params = dicts.get(params.id) if isinstance(params, ast.Name) else params
-            assert isinstance(params, ast.Dict), f"core/tensors.py:{node.lineno}: params must be a dict literal"
-            sites.append(Site(_str(node.value.elts[0]), "core/tensors.py", node.lineno,
+            assert isinstance(params, ast.Dict), f"{file}:{node.lineno}: params must be a dict literal"
+            sites.append(Site(_str(node.value.elts[0]), file, node.lineno,
                               frozenset(_str(k) for k in params.keys)))
     return sites
 
@@ -175,8 +177,9 @@ def test_the_scan_finds_codes_of_every_kind():
     assert len(SITES) > 100
     by_file = {s.file for s in SITES}
     assert {"core/lessons/activations.py", "core/training/callbacks.py", "core/checkpoint.py", "core/data/reader.py",
-            "core/lessons/device.py", "core/predict.py", "core/lessons/tensors.py", "core/training/trainer.py",
-            "core/pool/pool.py", "core/training/run.py"} <= by_file
+            "core/lessons/device.py", "core/predict.py", "core/lessons/tensors/spec.py",
+            "core/lessons/tensors/ops.py", "core/lessons/tensors/explain.py", "core/lessons/tensors/chain.py",
+            "core/training/trainer.py", "core/pool/pool.py", "core/training/run.py"} <= by_file
     assert {"corrupt", "incomplete", "csv_empty", "view_non_contiguous", "too_many_dims", "worker_died",
             "diverged"} <= CODES
     assert {s.code for s in DISAGREEMENT_SITES} == set(DISAGREEMENT_CHAINS)
@@ -342,7 +345,7 @@ def torch_refuses(tmp, mp):
     def refuse(t, args):
         raise RuntimeError("something new in PyTorch")
 
-    mp.setitem(tensors._TORCH_OPS, "contiguous", refuse)
+    mp.setitem(_TORCH_OPS, "contiguous", refuse)
     return run_chain(arange(2, 3), parse_ops("contiguous()"))
 
 

@@ -22,6 +22,7 @@ from core import checkpoint, data
 from core.errors import DataError, PlaygroundError, PredictionError, TensorOpError
 from core.lessons import tensors
 from core.lessons.tensors import DTYPES, MAX_ELEMENTS, MAX_OPS, MAX_RANK, OPS, SOURCES, Op, TensorSpec
+from core.lessons.tensors.ops import _ARITY
 from core.predict import MAX_LISTED, Predictor
 from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig, Trainer, config_dict
@@ -475,7 +476,7 @@ def test_any_ops_text_is_a_valid_chain_or_a_clear_error(text, marker):
 
 
 def _valid_op(name: str):
-    low, high = tensors._ARITY[name]
+    low, high = _ARITY[name]
     return st.lists(st.integers(-tensors.MAX_ARG, tensors.MAX_ARG), min_size=low, max_size=high).map(
         lambda args: Op(name, tuple(args)))
 

@@ -1,0 +1,256 @@
+"""How the starting tensor ``a`` is described and made: the playground's limits, ``TensorSpec``, reading typed
+values (``parse_values``), ``make_tensor`` and its checks, and ``creation_code``, the line that makes ``a``.
+
+Typed values are read with ``ast.literal_eval`` only, and every size is checked before anything is allocated.
+"""
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from core.errors import TensorOpError
+from core.lessons.tensors.helpers import _is_int, _is_number, _short, _tuple_text, _where
+
+MAX_ELEMENTS = 10_000  # elements in any tensor made or produced (expand included: later steps would materialise it)
+MAX_RANK = 6  # dimensions
+MAX_TEXT = 20_000  # characters of typed values; bounds parsing (literal_eval's syntax tree takes ~300 bytes a char)
+MAX_OPS = 20  # operations in one chain
+MAX_OPS_TEXT = 2_000  # characters of a chain's text (it travels in the page URL)
+MAX_ARG = MAX_ELEMENTS  # no size above this fits a capped tensor, and no dimension comes near it
+MAX_SHOWN = 200  # a step lists all its values up to this many elements, beyond that only a preview
+PREVIEW = 20  # values in that preview, in row-major order
+
+SOURCES = ("values", "arange", "zeros", "ones", "rand")
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32,
+          "bool": torch.bool}
+FLOAT_DTYPES = ("float32", "float64")
+_NP_DTYPE_CODE = {"float32": "np.float32", "float64": "np.float64", "int64": "np.int64", "int32": "np.int32",
+                  "bool": "np.bool_"}
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+_VALUE_RANGE = {  # (lowest, highest) a typed number may be; floats typed into int tensors are truncated first
+    "float32": (-_FLOAT32_MAX, _FLOAT32_MAX),
+    "float64": (-_FLOAT64_MAX, _FLOAT64_MAX),
+    "int64": (-(2**63), 2**63 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "bool": (-math.inf, math.inf),  # any finite number: 0 is False, the rest True
+}
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """How to make the starting tensor ``a``."""
+
+    source: str = "values"  # one of SOURCES
+    values_text: str = "[[2, 3, 4, 5]]"  # a nested list of numbers; used when source == "values"
+    shape: tuple[int, ...] = (2, 3)  # used by arange, zeros, ones and rand
+    dtype: str = "float32"  # one of DTYPES; rand makes floats only, arange no bools
+    seed: int = 0  # rand draws from torch.Generator().manual_seed(seed), never the global generator
+
+    def __post_init__(self):
+        if isinstance(self.shape, list):  # a widget may hand a list; frozen, hence object.__setattr__
+            object.__setattr__(self, "shape", tuple(self.shape))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Making the starting tensor
+
+
+def make_tensor(spec: TensorSpec) -> torch.Tensor:
+    """The starting tensor ``a`` described by ``spec``; checks the size cap before anything is allocated."""
+    dtype = _check_source_and_dtype(spec)
+    if spec.source == "values":
+        return torch.tensor(parse_values(spec.values_text, spec.dtype), dtype=dtype)
+    shape = _check_shape(spec.shape)
+    if spec.source == "arange":
+        return torch.arange(math.prod(shape), dtype=dtype).reshape(shape)
+    if spec.source == "zeros":
+        return torch.zeros(shape, dtype=dtype)
+    if spec.source == "ones":
+        return torch.ones(shape, dtype=dtype)
+    return torch.rand(shape, generator=torch.Generator().manual_seed(_check_seed(spec.seed)), dtype=dtype)
+
+
+def _check_source_and_dtype(spec: TensorSpec) -> torch.dtype:
+    if spec.source not in SOURCES:
+        raise TensorOpError(f"Unknown way to make a tensor: {_short(spec.source)}. Choose one of "
+                            f"{', '.join(SOURCES)}.", code="unknown_source", source=_short(spec.source),
+                            allowed=", ".join(SOURCES))
+    if spec.dtype not in DTYPES:
+        raise TensorOpError(f"Unknown dtype {_short(spec.dtype)}. Choose one of {', '.join(DTYPES)}.",
+                            code="unknown_dtype", dtype=_short(spec.dtype), allowed=", ".join(DTYPES))
+    if spec.source == "rand" and spec.dtype not in FLOAT_DTYPES:
+        raise TensorOpError(f"rand draws numbers between 0 and 1, so it makes float tensors only; choose float32 "
+                            f"or float64 instead of {spec.dtype}.", code="rand_needs_float", dtype=spec.dtype)
+    if spec.source == "arange" and spec.dtype == "bool":
+        raise TensorOpError("arange counts 0, 1, 2, ..., which a bool tensor cannot hold; choose a number dtype, "
+                            "or zeros/ones for a bool tensor.", code="arange_not_bool")
+    return DTYPES[spec.dtype]
+
+
+def _check_shape(shape) -> tuple[int, ...]:
+    if not isinstance(shape, tuple) or not shape or not all(_is_int(s) and s >= 1 for s in shape):
+        raise TensorOpError(f"The shape must be 1 to {MAX_RANK} whole numbers of at least 1, e.g. (2, 3); "
+                            f"got {_short(shape)}.", code="bad_shape", shape=_short(shape), limit=MAX_RANK)
+    if len(shape) > MAX_RANK:
+        raise _too_many_dims(len(shape))
+    _check_numel(math.prod(shape))  # before allocating: the product is exact, however large
+    return shape
+
+
+def _check_seed(seed) -> int:
+    if not _is_int(seed) or not 0 <= seed < 2**63:
+        raise TensorOpError(f"The seed must be a whole number from 0 to {2**63 - 1}; got {_short(seed)}.",
+                            code="bad_seed", seed=_short(seed))
+    return seed
+
+
+def _check_numel(numel: int) -> None:
+    if numel > MAX_ELEMENTS:
+        raise TensorOpError(f"That tensor would have {numel:,} elements; the playground allows at most "
+                            f"{MAX_ELEMENTS:,}, so that no one can use up the shared server's memory. "
+                            "Use a smaller shape.", code="too_big", numel=numel, limit=MAX_ELEMENTS)
+
+
+def _too_many_dims(rank: int) -> TensorOpError:
+    return TensorOpError(f"That tensor would have {rank} dimensions; the playground allows at most {MAX_RANK}.",
+                         code="too_many_dims", rank=rank, limit=MAX_RANK)
+
+
+# An upper bound on how many numbers a text holds (every Python number literal contains a match), counted before
+# parsing so that a huge list is refused without building it.
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|True|False")
+_SCAN_LIMIT = 20 * MAX_TEXT
+
+
+def parse_values(text: str, dtype: str = "float32") -> list:
+    """The nested list of numbers typed in ``text`` (tuples become lists), checked to make a ``dtype`` tensor.
+
+    Parsed with ``ast.literal_eval`` only: names, calls and operators are refused, so nothing typed runs.
+    """
+    if len(text) <= _SCAN_LIMIT:  # counting is cheap, parsing is not: a list too big is told so by its size
+        _check_numel(len(_NUMBER_TOKEN.findall(text)))
+    if len(text) > MAX_TEXT:
+        raise TensorOpError(f"The values are {len(text):,} characters long; at most {MAX_TEXT:,} are read. For a "
+                            "big tensor, choose arange, zeros, ones or rand and a shape instead.",
+                            code="values_too_long", length=len(text), limit=MAX_TEXT)
+    if not text.strip():
+        raise _values_empty()
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise TensorOpError("Could not read the values. Type numbers in square brackets, separated by commas, e.g. "
+                            "[[2, 3, 4, 5]]; only plain numbers and True/False are read, nothing is run.",
+                            code="values_syntax") from None
+    if not isinstance(value, list | tuple):
+        raise TensorOpError(f"Put the numbers in square brackets, e.g. [[2, 3, 4, 5]]; got {_short(value)} "
+                            f"({type(value).__name__}).", code="values_not_list", found=_short(value),
+                            kind=type(value).__name__)
+    _check_numel(math.prod(_nested_shape(value, ())))
+    value = _as_lists(value)
+    _check_range(value, dtype)
+    return value
+
+
+def _nested_shape(value, path: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a nested list of numbers; raises where it is not rectangular or holds anything else."""
+    if _is_number(value):
+        return ()
+    if not isinstance(value, list | tuple):
+        raise TensorOpError(f"Only numbers (and True/False) can go in a tensor; found {_short(value)} at "
+                            f"{_where(path)}.", code="values_not_numbers", found=_short(value), where=_where(path))
+    if len(path) >= MAX_RANK:
+        raise _too_many_dims(len(path) + 1)
+    if not value:
+        raise _values_empty()
+    first = _nested_shape(value[0], path + (0,))
+    for i, item in enumerate(value[1:], start=1):
+        shape = _nested_shape(item, path + (i,))
+        if shape != first:
+            raise _not_rectangular(path, i, shape, first)
+    return (len(value),) + first
+
+
+def _not_rectangular(path, i, shape, first) -> TensorOpError:
+    here, there = _where(path + (i,)), _where(path + (0,))
+    if not shape or not first:
+        return TensorOpError(f"Numbers and lists are mixed at the same level ({there} and {here}): every row of a "
+                             "tensor must be a list of the same length, e.g. [[1, 2], [3, 4]].",
+                             code="values_mixed", where=here, first=there)
+    return TensorOpError(f"The rows are not all the same length: {here} has shape {_tuple_text(shape)} but {there} "
+                         f"has {_tuple_text(first)}. A tensor is rectangular: every row needs the same number of "
+                         "values, e.g. [[1, 2], [3, 4]].", code="values_ragged", where=here, shape=_tuple_text(shape),
+                         first=there, first_shape=_tuple_text(first))
+
+
+def _values_empty() -> TensorOpError:
+    return TensorOpError("There are no numbers to make a tensor from ([] and [[]] are empty). Type at least one, "
+                         "e.g. [[2, 3, 4, 5]].", code="values_empty")
+
+
+def _check_range(value, dtype: str) -> None:
+    low, high = _VALUE_RANGE[dtype]
+    for number in _flat(value):
+        # 1e999 reads as inf (literal_eval cannot make nan); a whole number is finite, however long, and
+        # math.isfinite(10**400) would raise OverflowError
+        if isinstance(number, float) and not math.isfinite(number):
+            raise TensorOpError(f"A value is infinite ({_short(number)}): a number like 1e999 is too large for any "
+                                "number type. Use a finite number.", code="values_infinite", value=_short(number))
+        if dtype not in FLOAT_DTYPES and isinstance(number, float):
+            number = math.trunc(number)  # what torch.tensor and np.array do with 2.7 in an int tensor
+        if not low <= number <= high:
+            low_text, high_text = (f"{x:g}" if isinstance(x, float) else str(x) for x in (low, high))
+            raise TensorOpError(f"The value {_short(number)} does not fit in a tensor of dtype {dtype} (from "
+                                f"{low_text} to {high_text}). Use smaller numbers or another dtype.",
+                                code="values_out_of_range",
+                                value=_short(number), dtype=dtype, low=low_text, high=high_text)
+
+
+def _flat(value):
+    for item in value:
+        if isinstance(item, list):
+            yield from _flat(item)
+        else:
+            yield item
+
+
+def _as_lists(value):
+    return [_as_lists(v) for v in value] if isinstance(value, list | tuple) else value
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The starting tensor as code (run_chain records it; chain_code in code.py starts with it)
+
+
+def creation_code(spec: TensorSpec) -> tuple[str, str]:
+    """The line that makes ``a`` in PyTorch and in NumPy, e.g. ``a = torch.FloatTensor([[2, 3, 4, 5]])``."""
+    _check_source_and_dtype(spec)
+    dtype = spec.dtype
+    torch_dtype, np_dtype = f"dtype=torch.{dtype}", f"dtype={_NP_DTYPE_CODE[dtype]}"
+    if spec.source == "values":
+        values = repr(parse_values(spec.values_text, dtype))
+        if dtype == "float32":
+            torch_line = f"torch.FloatTensor({values})"  # as the lecture writes it
+        else:
+            torch_line = f"torch.tensor({values}, {torch_dtype})"
+        return f"a = {torch_line}", f"a = np.array({values}, {np_dtype})"
+    shape = _check_shape(spec.shape)
+    sizes = ", ".join(map(str, shape))
+    if spec.source == "arange":
+        numel = math.prod(shape)
+        reshape = f".reshape({sizes})" if len(shape) > 1 else ""
+        torch_args = f"{numel}" if dtype == "int64" else f"{numel}, {torch_dtype}"  # int64 is arange's default
+        return f"a = torch.arange({torch_args}){reshape}", f"a = np.arange({numel}, {np_dtype}){reshape}"
+    if spec.source in ("zeros", "ones"):
+        torch_args = sizes if dtype == "float32" else f"{sizes}, {torch_dtype}"
+        return (f"a = torch.{spec.source}({torch_args})",
+                f"a = np.{spec.source}({_tuple_text(shape)}, {np_dtype})")
+    seed = _check_seed(spec.seed)
+    extra = "" if dtype == "float32" else f", {torch_dtype}"
+    rand = f"torch.rand({sizes}, generator=torch.Generator().manual_seed({seed}){extra})"
+    # NumPy's generator draws other numbers than PyTorch's, so the NumPy code takes PyTorch's.
+    return f"a = {rand}", f"a = {rand}.numpy()"
