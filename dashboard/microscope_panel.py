@@ -7,6 +7,7 @@ import streamlit as st
 from core.errors import PlaygroundError
 from core.lessons.microscope import Microscope
 from core.training.model import ModelConfig
+from core.training.trainer import TrainConfig
 from dashboard import state
 from dashboard.i18n import t
 
@@ -17,8 +18,8 @@ def _scope(prepared, lr: float, optimizer: str, batch_size: int, seed: int) -> M
            batch_size, seed)
     kept = st.session_state.get("tr_scope")
     if kept is None or kept[0] != key:
-        scope = Microscope(prepared, ModelConfig(n_features=prepared.n_features, hidden=(16, 8)), lr=lr,
-                           optimizer=optimizer, batch_size=batch_size, seed=seed)
+        scope = Microscope(prepared, ModelConfig(n_features=prepared.n_features, hidden=(16, 8)),
+                           TrainConfig(lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed))
         st.session_state["tr_scope"] = (key, scope, [])
     return st.session_state["tr_scope"]
 

@@ -47,11 +47,6 @@ UNTRANSLATED: dict[str, str] = {}
 KNOWN_SHARED: dict[str, str] = {}
 # Codes raised in more than one file with the same meaning (checked by reading each sentence).
 SHARED_SAME_MEANING = {
-    "lr": "core/trainer.py, core/microscope.py: the same sentence",
-    "optimizer": "core/trainer.py, core/microscope.py: the same sentence",
-    "batch_size": "core/trainer.py, core/microscope.py: the same sentence",
-    "momentum": "core/trainer.py (momentum and weight decay), core/microscope.py (momentum only): the Korean names "
-                "both, as the trainer's sentence does",
     "target_missing": "core/data.py (no target, or a name that is not a column), core/script.py (no target)",
 }
 # Raise sites whose params do not fill their code's template, on purpose (file, code) → why.
@@ -396,10 +391,6 @@ CASES = [
     case("optimizer", call(TrainConfig, optimizer="rmsprop"), "adam"),
     case("momentum", call(TrainConfig, momentum=1.0)),
     case("internal", internal_error),
-    case("lr", microscope(lr=0.0), "0.001", id="lr-microscope"),
-    case("optimizer", microscope(optimizer="rmsprop"), "adam", id="optimizer-microscope"),
-    case("batch_size", microscope(batch_size=0), id="batch_size-microscope"),
-    case("momentum", microscope(optimizer="sgd", momentum=1.0), id="momentum-microscope"),
     # checkpoints
     case("bad_name", call(checkpoint.sanitize_name, "...")),
     case("write_failed", save_into_a_file, "file"),

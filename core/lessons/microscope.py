@@ -24,9 +24,9 @@ from torch import nn
 from core.data import Prepared
 from core.errors import ConfigError
 from core.training.model import MLP, ModelConfig
+from core.training.trainer import TrainConfig
 
 SHOW = 5  # rows of predictions, values of a tensor: enough to see, few enough to read
-OPTIMIZERS = ("adam", "sgd")
 
 # The line of code each phase runs, for a page that highlights the current one.
 PHASES = {
@@ -151,18 +151,11 @@ class Microscope:
     ``history`` holds one plain dict per step taken: step, epoch, batch, loss, loss_units, zero_grad, grad_norm.
     """
 
-    def __init__(self, prepared: Prepared, model_config: ModelConfig, lr: float = 1e-3, optimizer: str = "adam",
-                 batch_size: int = 20, seed: int = 0, momentum: float = 0.9):
-        if not (math.isfinite(lr) and 0 < lr <= 100):
-            raise ConfigError("The learning rate must be a positive number no larger than 100 (the lecture uses "
-                              "0.001).", code="lr")
-        if optimizer not in OPTIMIZERS:
-            raise ConfigError(f"Unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.",
-                              code="optimizer")
-        if batch_size < 1:
-            raise ConfigError("Batch size must be at least 1.", code="batch_size")
-        if not 0 <= momentum < 1:
-            raise ConfigError("Momentum must be in [0, 1).", code="momentum")
+    def __init__(self, prepared: Prepared, model_config: ModelConfig, train_config: TrainConfig | None = None):
+        """The settings the trainer would use (``TrainConfig`` checks them): its learning rate, optimizer, momentum,
+        batch size and seed; epochs, device and reporting do not apply to single steps on the CPU."""
+        cfg = train_config or TrainConfig()
+        lr, optimizer, batch_size, seed, momentum = cfg.lr, cfg.optimizer, cfg.batch_size, cfg.seed, cfg.momentum
         if prepared.n_features != model_config.n_features:
             raise ConfigError(f"The model expects {model_config.n_features} features; the data has "
                               f"{prepared.n_features}.")

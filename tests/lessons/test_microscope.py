@@ -17,7 +17,7 @@ from core.training.trainer import TrainConfig, Trainer
 
 
 def scope(prepared, **kw):
-    return Microscope(prepared, ModelConfig(n_features=prepared.n_features, hidden=(16, 8)), **kw)
+    return Microscope(prepared, ModelConfig(n_features=prepared.n_features, hidden=(16, 8)), TrainConfig(**kw))
 
 
 def batch(prepared, rows):
@@ -156,7 +156,7 @@ def test_the_same_seed_gives_the_same_steps(diabetes_prepared):
 def test_its_steps_are_the_trainers_steps(diabetes_prepared):
     config = ModelConfig(n_features=diabetes_prepared.n_features, hidden=(16, 8))
     result = Trainer(config, TrainConfig(device="cpu", epochs=1, max_steps=3, seed=2)).fit(diabetes_prepared)
-    ms = Microscope(diabetes_prepared, config, seed=2)
+    ms = Microscope(diabetes_prepared, config, TrainConfig(seed=2))
     for _ in range(3):
         ms.step()
     torch.testing.assert_close(ms.model.state_dict(), result.state_dict)
