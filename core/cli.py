@@ -13,42 +13,58 @@ from core.errors import ConfigError, PlaygroundError
 
 
 def _hidden(text: str) -> tuple[int, ...]:
+    from core.training.model import parse_hidden
+
     try:
-        sizes = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise argparse.ArgumentTypeError("give layer sizes as whole numbers separated by commas, e.g. 128,128") \
-            from None
-    if not sizes:
-        raise argparse.ArgumentTypeError("give at least one hidden layer size, e.g. 128")
-    return sizes
+        return parse_hidden(text)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+class _ShowDefaults(argparse.HelpFormatter):
+    """``--help`` shows each option's default (the config dataclasses' own; sizes as typed, 128,128), except where
+    there is none to show (None, a flag's False) or the help says it already."""
+
+    def _get_help_string(self, action):
+        default, text = action.default, action.help or ""
+        if default is None or default is False or default is argparse.SUPPRESS or "(default" in text:
+            return text
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        return f"{text} (default: {shown})"
 
 
 def parser(prog: str | None = None) -> argparse.ArgumentParser:
-    from core.data import BUILTIN
+    from core.data import BUILTIN, DataConfig
     from core.training.device import DEVICE_CHOICES
-    from core.training.model import ACTIVATIONS
+    from core.training.model import ACTIVATIONS, ModelConfig
     from core.training.optim import OPTIMIZERS
+    from core.training.trainer import TrainConfig
 
     root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor "
                                    "and predict with saved checkpoints.")
     sub = root.add_subparsers(dest="command", required=True)
 
-    train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint")
-    train.add_argument("--dataset", default="california",
-                       help=f"{' or '.join(BUILTIN)}, or the path of a CSV file (default: california)")
+    model, training, split = ModelConfig(), TrainConfig(), DataConfig()  # the defaults live there, and only there
+    train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint",
+                           formatter_class=_ShowDefaults)
+    train.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}, or the path of a CSV file")
     train.add_argument("--target", help="the column to predict (required for a CSV)")
-    train.add_argument("--epochs", type=int, default=20)
-    train.add_argument("--batch-size", type=int, default=20)
-    train.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    train.add_argument("--hidden", type=_hidden, default=(128, 128), help="hidden layer sizes (default 128,128)")
-    train.add_argument("--activation", choices=list(ACTIVATIONS), default="relu")
-    train.add_argument("--dropout", type=float, default=0.0)
-    train.add_argument("--test-size", type=float, default=0.2, help="share of rows held out (default 0.2)")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
-    train.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
-    train.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
+    train.add_argument("--epochs", type=int, default=training.epochs, help="passes over the training rows")
+    train.add_argument("--batch-size", type=int, default=training.batch_size, help="rows per optimizer step")
+    train.add_argument("--lr", type=float, default=training.lr, help="learning rate")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default=training.optimizer, help="the optimizer")
+    train.add_argument("--hidden", type=_hidden, default=model.hidden, help="hidden layer sizes, e.g. 128,128")
+    train.add_argument("--activation", choices=list(ACTIVATIONS), default=model.activation,
+                       help="the activation after each hidden layer")
+    train.add_argument("--dropout", type=float, default=model.dropout,
+                       help="probability of zeroing a hidden unit while training")
+    train.add_argument("--test-size", type=float, default=split.test_size, help="share of rows held out for testing")
+    train.add_argument("--seed", type=int, default=training.seed, help="seeds the split, the weights and shuffling")
+    train.add_argument("--device", choices=DEVICE_CHOICES, default=training.device,
+                       help="auto: CUDA, then MPS, else the CPU")
+    train.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    train.add_argument("--max-steps", type=int, default=training.max_steps,
+                       help="stop after this many optimizer steps (0: no limit)")
     train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
     train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
     train.add_argument("--json", action="store_true", help="print one JSON object with the results on stdout")

@@ -19,6 +19,7 @@ _ONLY_OURS = " Torch Playground(학습 페이지 또는 `python -m core train`)�
 ERRORS = {
     "duplicate_columns": {"ko": "열 이름은 서로 달라야 합니다. 두 번 이상 나오는 특성 열: {columns}. 이름마다 열을 하나만 남기고 다시 시도하세요."},
     "no_inputs": {"ko": "모델에는 입력 특성이 하나 이상 있어야 합니다."},
+    "hidden_text": {"ko": "은닉층: 쉼표로 구분한 정수를 입력하세요. 예: 128, 128"},
     "hidden_sizes": {"ko": "은닉층: 크기를 1개에서 8개까지, 각각 1에서 4096 사이로 입력하세요 (예: 128,128)."},
     "model_activation": {"ko": "알 수 없는 활성화 함수 {name}입니다. relu, tanh, sigmoid, gelu, silu, leaky_relu 중에서 고르세요."},
     "dropout": {"ko": "드롭아웃은 확률입니다: 0 이상 1 미만의 값을 고르세요."},

@@ -173,8 +173,6 @@ STRINGS = {
     "tr.report_every_help": {"en": "How often the training loss is sent to the chart (and a Stop is noticed).",
                              "ko": "학습 손실을 그래프에 보내는 간격입니다 (중지도 이 간격으로 확인합니다)."},
     "tr.start": {"en": "Start training", "ko": "학습 시작"},
-    "tr.bad_hidden": {"en": "Hidden layers: type whole numbers separated by commas, e.g. 128, 128.",
-                      "ko": "은닉층: 쉼표로 구분한 정수를 입력하세요. 예: 128, 128"},
     "tr.live": {"en": "3. Training", "ko": "3. 학습 진행"},
     "tr.no_run": {"en": "No run yet: choose your settings and press Start.",
                   "ko": "아직 실행한 학습이 없습니다. 설정을 고르고 시작을 누르세요."},

@@ -112,12 +112,12 @@ def baselines(prepared: data.Prepared) -> list[dict]:
 def script_for(prepared: data.Prepared, source: str, hidden_text: str, activation: str, dropout: float,
                optimizer: str, lr: float, batch_size: int, epochs: int, seed: int) -> str:
     """The complete PyTorch script for the settings on screen (invalid settings: the defaults)."""
-    from core.training.model import ModelConfig
+    from core.training.model import ModelConfig, parse_hidden
     from core.training.script import training_script
     from core.training.trainer import TrainConfig
 
     try:
-        hidden = tuple(int(h) for h in hidden_text.replace(" ", "").split(",") if h)
+        hidden = parse_hidden(hidden_text)
         model_config = ModelConfig(n_features=prepared.n_features, hidden=hidden, activation=activation,
                                    dropout=dropout)
         train_config = TrainConfig(epochs=int(epochs), batch_size=int(batch_size), lr=float(lr),

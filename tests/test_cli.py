@@ -142,3 +142,33 @@ def test_california_at_defaults_reaches_the_lectures_quality(california_table, t
     summary = json.loads(run.stdout)
     assert summary["epochs"] == 20 and summary["n_train"] == 16512
     assert summary["test_mae"] <= 0.37  # the lecture's loop: ~0.353; predicting the mean: 0.906
+
+
+def test_train_defaults_are_the_configs_own_and_help_shows_them(capsys):
+    """--help states each default, and the defaults are the dataclasses' (no copy that could drift from them)."""
+    from core.cli import parser
+    from core.data import DataConfig
+    from core.training.model import ModelConfig
+    from core.training.trainer import TrainConfig
+
+    args = parser().parse_args(["train"])
+    model, training, split = ModelConfig(), TrainConfig(), DataConfig()
+    assert (args.epochs, args.batch_size, args.lr, args.optimizer, args.seed, args.device, args.max_steps) == (
+        training.epochs, training.batch_size, training.lr, training.optimizer, training.seed, training.device,
+        training.max_steps)
+    assert (args.hidden, args.activation, args.dropout, args.test_size) == (
+        model.hidden, model.activation, model.dropout, split.test_size)
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option, shown in (("--epochs", training.epochs), ("--batch-size", training.batch_size), ("--lr", training.lr),
+                          ("--hidden", ",".join(map(str, model.hidden))), ("--test-size", split.test_size)):
+        after = text.split(f" {option} ", 1)[1]
+        assert f"(default: {shown})" in after.split(" --", 1)[0], option
+
+
+def test_train_help_and_a_bad_hidden_size_are_one_sentence(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "--hidden", "128,x"])
+    assert exit_.value.code == 2
+    assert "whole numbers separated by commas" in capsys.readouterr().err

@@ -32,7 +32,7 @@ from core.lessons.tensors.chain import _TORCH_OPS
 from core.predict import Predictor
 from core.training.callbacks import DivergenceCheck
 from core.training.device import resolve_device
-from core.training.model import MLP, ModelConfig
+from core.training.model import MLP, ModelConfig, parse_hidden
 from core.training.run import Job, execute
 from core.training.trainer import TrainConfig, Trainer
 from dashboard.error_strings import DISAGREEMENTS, ERRORS
@@ -371,6 +371,7 @@ CASES = [
     # model and device settings
     case("no_inputs", call(ModelConfig, n_features=0)),
     case("hidden_sizes", call(ModelConfig, hidden=()), "4096"),
+    case("hidden_text", call(parse_hidden, "128, x"), "128"),
     case("model_activation", call(ModelConfig, activation="swish"), "swish"),
     case("dropout", call(ModelConfig, dropout=1.0)),
     *([] if torch.cuda.is_available() else [case("no_cuda", call(resolve_device, "cuda"), "CUDA")]),

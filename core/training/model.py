@@ -41,6 +41,18 @@ class ModelConfig:
                               code="dropout")
 
 
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden layer sizes typed as text, "128, 128" (the Train page's field, ``--hidden``); ``ModelConfig`` checks
+    their range."""
+    try:
+        sizes = tuple(int(part) for part in str(text).replace(" ", "").split(",") if part)
+    except ValueError:
+        sizes = ()
+    if not sizes:
+        raise ConfigError("Hidden layers: type whole numbers separated by commas, e.g. 128, 128.", code="hidden_text")
+    return sizes
+
+
 class MLP(nn.Module):
     """Linear → activation (→ dropout) for each hidden size, then a linear output layer."""
 

@@ -7,7 +7,7 @@ import streamlit as st
 from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
-from core.training.model import ACTIVATIONS, ModelConfig
+from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
 from core.training.run import Job
 from core.training.trainer import TrainConfig, config_dict
 from dashboard import charts, microscope_panel, models, state, training
@@ -94,7 +94,7 @@ with st.form("tr_settings", border=True):
 
 if start and prepared is not None:
     try:
-        hidden = tuple(int(h) for h in hidden_text.replace(" ", "").split(",") if h)
+        hidden = parse_hidden(hidden_text)
         model_config = ModelConfig(n_features=prepared.n_features, hidden=hidden, activation=activation,
                                    dropout=dropout)
         train_config = TrainConfig(epochs=int(epochs), batch_size=int(batch_size), lr=float(lr), optimizer=optimizer,
@@ -108,8 +108,6 @@ if start and prepared is not None:
                                                                "model_config": config_dict(model_config),
                                                                "train_config": config_dict(train_config)}
         st.session_state["tr_current"] = run_id
-    except ValueError:
-        st.error(t("tr.bad_hidden"))
     except PlaygroundError as err:
         state.show_error(err)
 
