@@ -28,6 +28,7 @@ import torch
 
 from core.errors import CheckpointError
 from core.training.model import MLP, ModelConfig
+from core.uploads import TooLarge, read_capped
 
 FORMAT = "torch-playground-checkpoint"
 VERSION = 1
@@ -163,19 +164,12 @@ def _refuse(why: str, code: str) -> CheckpointError:
 
 def load(source, *, map_location="cpu") -> dict:
     """Load and validate a checkpoint from a path, bytes or a file-like object. Never runs code from the file."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise CheckpointError(f"No checkpoint file at {path}.", code="not_found", path=str(path))
-        if path.stat().st_size > MAX_BYTES:
-            raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big")
-        data = path.read_bytes()
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    else:
-        data = source.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big")
+    try:
+        data = read_capped(source, MAX_BYTES)
+    except TooLarge:
+        raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big") from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise CheckpointError(f"No checkpoint file at {source}.", code="not_found", path=str(source)) from None
     if not data:
         raise _refuse("The file is empty.", "empty")
     try:

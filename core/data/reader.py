@@ -10,6 +10,7 @@ import pandas as pd
 from core.data.builtin import BUILTIN, load_builtin
 from core.data.table import Table
 from core.errors import DataError
+from core.uploads import TooLarge, read_capped
 
 # Limits on a user's CSV (stated in the README). A shared server must not be exhausted by one upload.
 MAX_BYTES = 50 * 1024 * 1024
@@ -41,30 +42,19 @@ _DECIMAL_COMMA = re.compile(r"^\s*-?\d+(,\d+)?\s*$", re.ASCII)
 
 def read_csv(source, name: str | None = None) -> Table:
     """Read a CSV (path, bytes or file-like) into a Table with no target chosen yet. Raises DataError with a fix."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        name = name or path.name
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise _too_big(size)
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DataError(f"No such file: {path}. Check the path.", code="csv_not_found", path=str(path)) from None
-        except PermissionError:
-            raise DataError(f"{path} cannot be read (permission denied).", code="csv_not_found",
-                            path=str(path)) from None
-        except IsADirectoryError:
-            raise DataError(f"{path} is a folder, not a CSV file.", code="csv_not_found", path=str(path)) from None
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        raw = bytes(source)
-    else:
-        raw = source.read(MAX_BYTES + 1)
-        if isinstance(raw, str):  # a file opened in text mode
-            raw = raw.encode("utf-8")
-    name = name or "upload.csv"
-    if len(raw) > MAX_BYTES:
-        raise _too_big(len(raw))
+    path = Path(source) if isinstance(source, (str, Path)) else None
+    name = name or (path.name if path is not None else "upload.csv")
+    try:
+        raw = read_capped(source, MAX_BYTES)
+    except TooLarge as err:
+        raise _too_big(err.size) from None
+    except FileNotFoundError:
+        raise DataError(f"No such file: {path}. Check the path.", code="csv_not_found", path=str(path)) from None
+    except PermissionError:
+        raise DataError(f"{path} cannot be read (permission denied).", code="csv_not_found",
+                        path=str(path)) from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not a CSV file.", code="csv_not_found", path=str(path)) from None
     if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:8192]:
         raise DataError("This is not a CSV text file (it looks like a binary file such as an Excel workbook). "
                         "Save it as CSV (comma-separated) and upload that.", code="csv_binary")
