@@ -40,12 +40,29 @@ class RunState:
     reports: list = field(default_factory=list)  # events.REPORT_FIELDS, every report_every batches
     result: object = None  # a portable TrainResult once finished or stopped
     baselines: list | None = None  # core.baselines rows on the run's split, when the job asked for them
-    error: dict | None = None  # {"message", "code", "params"}
+    error: dict | None = None  # events.ERROR_FIELDS: message, template, code, params
     ahead: int = 0  # runs waiting before this one (while queued)
 
     @property
     def active(self) -> bool:
         return self.state in ACTIVE
+
+    @property
+    def progress(self) -> float:
+        """The share of the run's steps done by its last report, from 0 to 1."""
+        total = (self.info.get("batches_per_epoch") or 0) * (self.info.get("epochs") or 0)
+        return min(self.reports[-1]["step"] / total, 1.0) if self.reports and total else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Training time still to go at the pace so far; None before the first report."""
+        done = self.progress
+        return self.reports[-1]["seconds"] * (1 - done) / done if done > 0 else None
+
+    @property
+    def samples_per_s(self) -> float | None:
+        """Training rows per second in the last finished epoch."""
+        return self.history[-1]["samples_per_s"] if self.history else None
 
 
 class TrainingPool:

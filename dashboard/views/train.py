@@ -131,13 +131,8 @@ def live_run():
     if run.state == "queued":
         status.info(t("tr.queued", ahead=run.ahead), icon=":material/hourglass_top:")
     elif run.state == "running":
-        last = run.reports[-1] if run.reports else None
-        per_epoch = run.info.get("batches_per_epoch") or 1
-        done = (last["step"] / (per_epoch * epochs)) if last else 0.0
-        seconds = last["seconds"] if last else 0.0
-        left = seconds / done * (1 - done) if done > 0 else None
-        speed = run.history[-1]["samples_per_s"] if run.history else None
-        status.progress(min(done, 1.0), text=t("tr.progress", epoch=last["epoch"] if last else 1, epochs=epochs,
+        last, left, speed = run.reports[-1] if run.reports else None, run.seconds_left, run.samples_per_s
+        status.progress(run.progress, text=t("tr.progress", epoch=last["epoch"] if last else 1, epochs=epochs,
                                               speed=f"{speed:,.0f}" if speed else "…",
                                               left=f"{left:,.0f}" if left is not None else "…"))
     elif run.state == "error":

@@ -227,3 +227,15 @@ def test_the_worker_fits_the_baselines_when_asked(pool, diabetes_prepared):
     assert [b["name"] for b in asked.baselines] == [b["name"] for b in here] == ["mean", "linear", "hgb"]
     assert [b["test_mae"] for b in asked.baselines] == pytest.approx([b["test_mae"] for b in here], rel=1e-9)
     assert plain.baselines is None
+
+
+def test_a_runs_progress_and_time_left_come_from_its_last_report():
+    from core.pool import RunState
+
+    run = RunState("1", "o", "", {}, state="running", info={"epochs": 4, "batches_per_epoch": 10})
+    assert run.progress == 0.0 and run.seconds_left is None and run.samples_per_s is None
+    run.reports.append({"epoch": 2, "batch": 5, "step": 15, "loss": 1.0, "seconds": 3.0})
+    run.history.append({"epoch": 1, "samples_per_s": 1234.0})
+    assert run.progress == 15 / 40
+    assert run.seconds_left == pytest.approx(3.0 * 25 / 15)  # 25 steps to go at 15 steps per 3 s
+    assert run.samples_per_s == 1234.0
