@@ -68,7 +68,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.strings import STRINGS  # noqa: E402
 from tests.browser.harness import RUN_WATCH_JS, app_server, browser_missing, chromiums, plain  # noqa: E402
 
 try:
@@ -80,15 +79,21 @@ TICK = os.sysconf("SC_CLK_TCK")
 QUIET_MS = 300  # "settled": the page stayed complete and idle, with no DOM change at all, this long after
 VIEWPORT = {"width": 1280, "height": 1400}
 RENDER = 60_000  # ms: generous bounds for a busy shared machine
-PAGES = [("nav.activations", "act.title"), ("nav.device", "dev.title"), ("nav.train", "tr.title"),
-         ("nav.predict", "pr.title"), ("nav.tensors", "ten.title")]
+PAGES = [("Activations", "Activation functions"), ("Device", "Device: CPU and CUDA"),
+         ("Train", "Train an MLP regressor"),
+         ("Predict", "Predict with a saved model"), ("Tensors", "Tensor playground")]
 SHAPES = {"view(4, 1)": "torch.Size([4, 1])", "view(2, 2)": "torch.Size([2, 2])"}  # the default chain is view(2, 2)
 
 
-def s(key: str, **params) -> str:
-    """The app's English words for ``key``, as the browser shows them."""
-    text = STRINGS[key]["en"]
-    return plain(text.format(**params) if params else text)
+def queued_text() -> str:
+    """What a queued run's page says, up to its count."""
+    text = s("Waiting for a free slot ({ahead} ahead). Every worker is training someone's model.", ahead=0)
+    return text.split("(")[0].strip()
+
+
+def s(english: str, **params) -> str:
+    """The app's English words, as the browser shows them."""
+    return plain(english.format(**params) if params else english)
 
 
 # --- in the page ---------------------------------------------------------------------------------------------------
@@ -510,7 +515,7 @@ class MemorySampler:
 def first_render_condition() -> dict:
     """The Tensors page drawn: its title, its text inputs and selectboxes (with their lazily loaded code), the sidebar's
     language selectbox and seed input."""
-    return {"title": s("ten.title"), "widgets": [["main", "stTextInput", 4], ["main", "stSelectbox", 3],
+    return {"title": s("Tensor playground"), "widgets": [["main", "stTextInput", 4], ["main", "stSelectbox", 3],
                                                  ["sidebar", "stSelectbox", 1], ["sidebar", "stNumberInput", 1]]}
 
 
@@ -547,7 +552,7 @@ def page_visits(page, rounds: int, probe) -> tuple[list, dict]:
 def tensor_reruns(page, n: int, pause_ms: int = 250, until=None, tag: str = "t") -> list[dict]:
     """Alternate the operations between view(4, 1) and view(2, 2), Enter each time; times until the shape text changes
     (shown) and until the page settles. ``until()`` returning True ends it early."""
-    field = labelled(main_locator(page), "stTextInput", s("ten.chain_text")).locator("input")
+    field = labelled(main_locator(page), "stTextInput", s("Operations on `a` (edit freely)")).locator("input")
     shown = main_locator(page).inner_text()
     current = "view(4, 1)" if SHAPES["view(4, 1)"] in shown and SHAPES["view(2, 2)"] not in shown else "view(2, 2)"
     runs = []
@@ -610,26 +615,28 @@ def open_train_page(browser, url: str, seed: int, epochs: int):
     context, page = new_page(browser)
     page.goto(f"{url}/train?lang=en")
     wait_idle(page)
-    seed_field = labelled(page.locator('[data-testid="stSidebar"]'), "stNumberInput", s("sidebar.seed")).locator(
+    seed_field = labelled(page.locator('[data-testid="stSidebar"]'), "stNumberInput", s("Seed")).locator(
         "input")
     if seed_field.input_value() != str(seed):
         since = page_now(page)
         seed_field.fill(str(seed))
         seed_field.press("Enter")
         wait_idle(page, since)
-    radio = labelled(main_locator(page), "stRadio", s("tr.source"))
+    radio = labelled(main_locator(page), "stRadio", s("Data set"))
     since = page_now(page)
-    radio.locator('[data-testid="stRadioOption"]', has_text=s("tr.source.diabetes")).click()
+    radio.locator('[data-testid="stRadioOption"]', has_text=s("Diabetes (bundled, offline)")).click()
     main_locator(page).get_by_text("predicting progression").first.wait_for()
     wait_idle(page, since)
-    epochs_field = labelled(main_locator(page), "stNumberInput", s("tr.epochs")).locator("input")
+    epochs_field = labelled(main_locator(page), "stNumberInput", s("Epochs")).locator("input")
     epochs_field.fill(str(epochs))
     epochs_field.blur()  # inside st.form: leave the field (Enter would submit; Tab would show the next help tooltip)
     assert seed_field.input_value() == str(seed), (seed_field.input_value(), seed)
     page.evaluate("a => window.__bench.trainWatch(a)", {
-        "start": s("tr.start"), "queued": s("tr.queued", ahead=0).split("(")[0].strip(),
-        "finished": s("tr.state.finished", epochs=epochs), "results": s("tr.results"),
-        "ended": [s("tr.state.abandoned"), s("tr.state.stopped", epochs=0).split("0")[0].strip()]})
+        "start": s("Start training"), "queued": queued_text(),
+        "finished": s("Finished: {epochs} epochs.", epochs=epochs), "results": s("4. Results"),
+        "ended": [s("Stopped because the page was closed."),
+                  s("Stopped after {epochs} full epochs; the weights learned so far are kept.",
+                    epochs=0).split("0")[0].strip()]})
     return context, page
 
 
@@ -644,11 +651,11 @@ def read_result(page) -> dict:
     frame = main_locator(page).locator('[data-testid="stDataFrame"]').first
     frame.locator("table td").nth(1).wait_for(state="attached")
     cells = dataframe_cells(frame)
-    mae_cell = cells[1] if len(cells) > 1 and cells[0] == s("tr.mlp") else None
+    mae_cell = cells[1] if len(cells) > 1 and cells[0] == s("your MLP") else None
     metric = main_locator(page).locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=s("tr.test_mae")))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=s("Test MAE")))
     metric_text = metric.locator('[data-testid="stMetricValue"]').inner_text() if metric.count() else None
-    seed = labelled(page.locator('[data-testid="stSidebar"]'), "stNumberInput", s("sidebar.seed")).locator(
+    seed = labelled(page.locator('[data-testid="stSidebar"]'), "stNumberInput", s("Seed")).locator(
         "input").input_value()
     return {"mae": float(mae_cell) if mae_cell else None, "mae_cell": mae_cell, "metric": metric_text,
             "seed_shown": int(seed), "alerts": train_state(page)["alerts"]}
@@ -904,7 +911,7 @@ def report(one: dict, two: dict, args) -> list:
     print(f"     per run, click -> Finished             median {med(runs):6.2f} s   max {max(runs, default=0):6.2f} s")
     print(f"     per-run slowdown vs solo                median {med(slow):6.2f}x   max {max(slow, default=0):6.2f}x")
     queued = sum(r["queued_seen"] for r in res)
-    print(f"     queue: {queued} of {n} sessions showed \"{s('tr.queued', ahead=0).split('(')[0].strip()}\"")
+    print(f"     queue: {queued} of {n} sessions showed \"{queued_text()}\"")
     mem = two["memory"]
     print(f"     server memory (streamlit + {mem['processes'] - 1} descendant processes): peak total VmRSS "
           f"{mem['peak_rss_mib']:,.0f} MiB, peak total PSS {mem['peak_pss_mib']:,.0f} MiB (sampled every second "

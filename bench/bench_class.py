@@ -41,6 +41,7 @@ from bench_browser import (  # noqa: E402
     med,
     pct,
     reference_maes,
+    queued_text,
     s,
     server_pid,
 )
@@ -56,8 +57,8 @@ CHAINS = ("view(4, 1)", "view(2, 2)")  # the Tensors page's default tensor has 4
 async def student(url: str, seed: int, epochs: int) -> Session:
     """A session on the Train page with the diabetes data and its own seed, ready to press Start."""
     tab = await Session.open(url, "train")
-    await tab.rerun({s("sidebar.seed"): float(seed), s("tr.source"): s("tr.source.diabetes")})
-    tab.values[s("tr.epochs")] = float(epochs)
+    await tab.rerun({s("Seed"): float(seed), s("Data set"): s("Diabetes (bundled, offline)")})
+    tab.values[s("Epochs")] = float(epochs)
     return tab
 
 
@@ -67,20 +68,20 @@ async def train(tab: Session, at: float, epochs: int, timeout: float) -> dict:
     tab.clear_texts()
     fragments0 = tab.fragment_runs
     click = time.perf_counter()
-    await tab.rerun(press=s("tr.start"))
-    finished_text = s("tr.state.finished", epochs=epochs)
+    await tab.rerun(press=s("Start training"))
+    finished_text = s("Finished: {epochs} epochs.", epochs=epochs)
     try:
-        await tab.wait_for_text(s("tr.results"), "heading", timeout)
+        await tab.wait_for_text(s("4. Results"), "heading", timeout)
     except TimeoutError:
         pass
-    finished, results = tab.first(finished_text, "alert"), tab.first(s("tr.results"), "heading")
+    finished, results = tab.first(finished_text, "alert"), tab.first(s("4. Results"), "heading")
     running = tab.first("", "progress")
     maes = [text.split(": ", 1)[1] for _, kind, text in tab.texts if kind == "metric"
-            and text.startswith(s("tr.test_mae") + ":")]
+            and text.startswith(s("Test MAE") + ":")]
     end = finished or time.perf_counter()
     updates = [click] + [t for t, status in tab.finishes if status == FINISHED_FRAGMENT and click < t <= end]
     return {"click": click, "gaps": [b - a for a, b in zip(updates, updates[1:])],
-            "queued": tab.first(s("tr.queued", ahead=0).split("(")[0].strip(), "alert") is not None,
+            "queued": tab.first(queued_text(), "alert") is not None,
             "wait_s": running - click if running else None,
             "run_s": finished - click if finished else None,
             "results_s": results - click if results else None,
@@ -95,8 +96,8 @@ async def reruns(tab: Session, n: int | None = None, until=None, pause: float = 
     """Change the Tensors page's operations back and forth; seconds from sending each change to its run's end."""
     out = []
     while (n is None or len(out) < n) and not (until and until()):
-        chain = CHAINS[0] if tab.values.get(s("ten.chain_text")) != CHAINS[0] else CHAINS[1]
-        out.append({"t": time.perf_counter(), "s": await tab.rerun({s("ten.chain_text"): chain})})
+        chain = CHAINS[0] if tab.values.get(s("Operations on `a` (edit freely)")) != CHAINS[0] else CHAINS[1]
+        out.append({"t": time.perf_counter(), "s": await tab.rerun({s("Operations on `a` (edit freely)"): chain})})
         await asyncio.sleep(pause)
     return out
 

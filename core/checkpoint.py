@@ -26,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from core.errors import CheckpointError
+from core.errors import N_, CheckpointError
 from core.training.model import MLP, ModelConfig
 from core.uploads import TooLarge, read_capped
 
@@ -38,6 +38,8 @@ MAX_BYTES = 200 * 1024 * 1024  # far above any MLP this app trains; refuses gian
 MAX_NAME = 80  # letters in a checkpoint's name
 MAX_NAME_BYTES = 240  # file systems allow 255 bytes per file name; a Korean letter takes 3 bytes, some letters 4
 _CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}  # import or call
+EXISTS = N_("A checkpoint named {name!r} already exists. Choose another name or delete the old one first.")
+ONLY_OURS = N_("Only checkpoints saved by Torch Playground (its Train page or `python -m core train`) can be loaded.")
 _REQUIRED = ("state_dict", "model_config", "train_config", "features", "target", "preprocessing", "history",
              "metrics")
 
@@ -53,7 +55,7 @@ def sanitize_name(name: str) -> str:
     stem = re.sub(r"[^\w.\-]+", "_", stem)  # \w is Unicode-aware: Korean names stay readable
     stem = _clip(stem.strip("._-")).strip("._-")
     if not stem:
-        raise CheckpointError("Give the checkpoint a name made of letters, digits, '-', '_' or '.'.",
+        raise CheckpointError(N_("Give the checkpoint a name made of letters, digits, '-', '_' or '.'."),
                               code="bad_name", name=str(name))
     return stem
 
@@ -111,9 +113,9 @@ def save(checkpoint: dict, directory=None, *, overwrite: bool = False) -> Path:
     try:
         return _save(checkpoint, folder, name, overwrite)
     except OSError as err:  # disk full, permission denied, a file where the folder should be
-        raise CheckpointError(f"Could not write the checkpoint to {folder}: {err.strerror or err}. Check the "
-                              "folder and free space, then save again.", code="write_failed",
-                              folder=str(folder)) from None
+        raise CheckpointError(N_("Could not write the checkpoint to {folder}: {reason}. Check the folder and free "
+                                 "space, then save again."), code="write_failed", folder=str(folder),
+                              reason=str(err.strerror or err)) from None
 
 
 def _save(checkpoint: dict, folder: Path, name: str, overwrite: bool) -> Path:
@@ -133,12 +135,10 @@ def _save(checkpoint: dict, folder: Path, name: str, overwrite: bool) -> Path:
             try:
                 os.link(tmp, final)  # atomic, and fails if the name exists: no race between check and write
             except FileExistsError:
-                raise CheckpointError(f"A checkpoint named {name!r} already exists. Choose another name or "
-                                      "delete the old one first.", code="exists", name=name) from None
+                raise CheckpointError(EXISTS, code="exists", name=name) from None
             except OSError:  # file systems without hard links: fall back to an exclusive check, then rename
                 if final.exists():
-                    raise CheckpointError(f"A checkpoint named {name!r} already exists. Choose another name or "
-                                          "delete the old one first.", code="exists", name=name) from None
+                    raise CheckpointError(EXISTS, code="exists", name=name) from None
                 os.replace(tmp, final)
     finally:
         if os.path.exists(tmp):
@@ -157,9 +157,9 @@ def unique_name(stem: str, directory=None) -> str:
     return name
 
 
-def _refuse(why: str, code: str) -> CheckpointError:
-    return CheckpointError(f"{why} Only checkpoints saved by Torch Playground (its Train page or "
-                           "`python -m core train`) can be loaded.", code=code)
+def _refuse(why: str, code: str, **params) -> CheckpointError:
+    """A file refused as a checkpoint: why (a marked template), then the one sentence every refusal ends with."""
+    return CheckpointError(why, code=code, advice=ONLY_OURS, **params)
 
 
 def load(source, *, map_location="cpu") -> dict:
@@ -167,20 +167,20 @@ def load(source, *, map_location="cpu") -> dict:
     try:
         data = read_capped(source, MAX_BYTES)
     except TooLarge:
-        raise _refuse("The file is too large to be a checkpoint of this app.", "file_too_big") from None
+        raise _refuse(N_("The file is too large to be a checkpoint of this app."), "file_too_big") from None
     except (FileNotFoundError, IsADirectoryError):
-        raise CheckpointError(f"No checkpoint file at {source}.", code="not_found", path=str(source)) from None
+        raise CheckpointError(N_("No checkpoint file at {path}."), code="not_found", path=str(source)) from None
     if not data:
-        raise _refuse("The file is empty.", "empty")
+        raise _refuse(N_("The file is empty."), "empty")
     try:
         obj = torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError,
             IndexError, TypeError, AttributeError, UnicodeDecodeError, MemoryError, OverflowError,
             struct.error) as err:  # struct.error: a pickle cut off inside a length field
         if isinstance(err, pickle.UnpicklingError) and _runs_code(data, str(err)):
-            raise _refuse("The file contains Python objects that could run code when loaded, so it was refused "
-                          "and nothing in it was run.", "unsafe") from None
-        raise _refuse("The file is not a readable checkpoint (it is corrupt, truncated or not a PyTorch file).",
+            raise _refuse(N_("The file contains Python objects that could run code when loaded, so it was refused "
+                             "and nothing in it was run."), "unsafe") from None
+        raise _refuse(N_("The file is not a readable checkpoint (it is corrupt, truncated or not a PyTorch file)."),
                       "corrupt") from None
     return validate(obj)
 
@@ -217,23 +217,24 @@ def _runs_code(data: bytes, message: str) -> bool:
 def validate(obj) -> dict:
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         if isinstance(obj, dict) and obj and all(isinstance(v, torch.Tensor) for v in obj.values()):
-            raise _refuse("This is a bare state_dict (weights only): it lacks the model's configuration and "
-                          "preprocessing.", "bare_state_dict")
-        raise _refuse("This PyTorch file is not a Torch Playground checkpoint.", "foreign")
+            raise _refuse(N_("This is a bare state_dict (weights only): it lacks the model's configuration and "
+                             "preprocessing."), "bare_state_dict")
+        raise _refuse(N_("This PyTorch file is not a Torch Playground checkpoint."), "foreign")
     if obj.get("version") != VERSION:
-        raise _refuse(f"This checkpoint has format version {obj.get('version')!r}; this app reads version "
-                      f"{VERSION}.", "version")
+        raise _refuse(N_("This checkpoint has format version {version!r}; this app reads version {supported}."),
+                      "version", version=obj.get("version"), supported=VERSION)
     missing = [k for k in _REQUIRED if k not in obj]
     if missing:
-        raise _refuse(f"The checkpoint lacks {', '.join(missing)}.", "incomplete")
+        raise _refuse(N_("The checkpoint lacks {missing}."), "incomplete", missing=", ".join(missing))
     if not _well_formed(obj):
-        raise _refuse("The checkpoint's metadata is damaged (its features, preprocessing or metrics do not have "
-                      "the expected form).", "incomplete")
+        raise _refuse(N_("The checkpoint's metadata is damaged (its features, preprocessing or metrics do not have "
+                         "the expected form)."), "incomplete")
     model = build_model(obj)  # the weights must fit the architecture the config describes
     pre = obj["preprocessing"]
     width = len(pre["numeric"]) + sum(len(c["categories"]) for c in pre["categorical"])  # what transform() makes
     if not model.config.n_features == width == len(pre["encoded_names"]):
-        raise _refuse("The checkpoint's preprocessing does not match its model's number of inputs.", "incomplete")
+        raise _refuse(N_("The checkpoint's preprocessing does not match its model's number of inputs."),
+                      "incomplete")
     return obj
 
 
@@ -269,12 +270,14 @@ def build_model(checkpoint: dict) -> MLP:
         lines = [line.strip().rstrip(".") for line in str(err).splitlines() if line.strip()]
         lines = [line for line in lines if not line.startswith("Error(s) in loading")]
         detail = "; ".join(lines)[:300] or type(err).__name__
-        raise CheckpointError(f"The checkpoint's weights do not fit its model configuration ({detail}). It was "
-                              "saved by a different architecture or edited.", code="architecture") from None
+        raise CheckpointError(N_("The checkpoint's weights do not fit its model configuration ({detail}). It was "
+                                 "saved by a different architecture or edited."), code="architecture",
+                              detail=detail) from None
     except CheckpointError:
         raise
     except Exception as err:  # ConfigError from a tampered config
-        raise CheckpointError(f"The checkpoint's model configuration is invalid: {err}", code="architecture") from None
+        raise CheckpointError(N_("The checkpoint's model configuration is invalid: {detail}"), code="architecture",
+                              detail=str(err)) from None
     model.eval()
     return model
 
@@ -322,12 +325,13 @@ def resolve(name_or_path, directory=None) -> Path:
     candidate = checkpoint_dir(directory) / f"{sanitize_name(str(name_or_path))}{SUFFIX}"
     if candidate.is_file():
         return candidate
-    raise CheckpointError(f"No checkpoint {str(name_or_path)!r} (looked for {path} and {candidate}). List them "
-                          "with `python -m core list`.", code="not_found", path=str(name_or_path))
+    raise CheckpointError(N_("No checkpoint {path!r} (looked for {first} and {second}). List them with "
+                             "`python -m core list`."), code="not_found", path=str(name_or_path), first=str(path),
+                          second=str(candidate))
 
 
 def delete(name: str, directory=None) -> None:
     path = checkpoint_dir(directory) / f"{sanitize_name(name)}{SUFFIX}"
     if not path.is_file():
-        raise CheckpointError(f"No checkpoint named {name!r}.", code="not_found", path=str(name))
+        raise CheckpointError(N_("No checkpoint named {path!r}."), code="not_found", path=str(name))
     path.unlink()

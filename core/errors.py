@@ -3,17 +3,26 @@
 Pages show them with ``st.error``; the command line prints the sentence and exits non-zero. Anything that is not a
 ``PlaygroundError`` is a programming error and should fail loudly.
 
-``code`` and ``params`` let a page show the same message in another language: the English sentence is the
-fallback, ``code`` names the message and ``params`` fill it in.
+The sentence is an English template marked for translation (``N_``) and the params that fill it in:
+``str(err)`` is the English; a page looks ``err.template`` up in its catalog and fills in the same ``err.params``.
+``code`` names the kind of error for programs and tests; it stays the same whatever the wording. ``advice``, where
+given, is a second sentence (itself a marked template, without params) that several errors share.
 """
+
+from core.messages import N_, render
+
+__all__ = ["N_", "CheckpointError", "ConfigError", "DataError", "DatasetUnavailable", "PlaygroundError",
+           "PredictionError", "TensorOpError", "TrainingDiverged"]
 
 
 class PlaygroundError(Exception):
     """Base class for every error caused by user input (data, settings, files)."""
 
-    def __init__(self, message: str, *, code: str | None = None, **params):
-        super().__init__(message)
+    def __init__(self, template: str, *, code: str | None = None, advice: str | None = None, **params):
+        super().__init__(render(template, params) + (f" {advice}" if advice else ""))
+        self.template = template
         self.code = code
+        self.advice = advice
         self.params = params
 
 
@@ -42,4 +51,4 @@ class TensorOpError(PlaygroundError):
 
 
 class TrainingDiverged(PlaygroundError):
-    """The loss became NaN or infinite."""
+    """The loss became NaN or infinite, or exploded."""

@@ -13,7 +13,8 @@ import torch
 
 from core import checkpoint as ckpt
 from core.data import describe_units, to_numbers, transform, unscale_target
-from core.errors import PredictionError
+from core.errors import N_, PredictionError
+from core.messages import render
 
 MAX_LISTED = 1000  # problems listed one by one; beyond this they are counted
 
@@ -23,7 +24,7 @@ class PredictionReport:
     """Predictions for a table of rows: NaN where a row could not be predicted, with the reasons."""
 
     predictions: np.ndarray  # (rows,) in the target's units
-    problems: list = field(default_factory=list)  # {"row", "line", "column", "value", "message", "code"}
+    problems: list = field(default_factory=list)  # _problem's dicts: row, line, column, value, code, message, ...
     out_of_range: list = field(default_factory=list)  # {"row", "column", "value", "min", "max"}
     n_bad_rows: int = 0
     n_out_of_range_rows: int = 0
@@ -46,6 +47,13 @@ class PredictionReport:
         out[column] = self.predictions
         out["note"] = ["; ".join(n) for n in notes]
         return out
+
+
+def _problem(i: int, column: str, value, code: str, template: str, **params) -> dict:
+    """A row that cannot be predicted: where (row, file line), which cell, why (``code``), and the sentence, in English
+    (``message``) and as the marked ``template`` a page translates with this dict's own fields."""
+    problem = {"row": int(i) + 1, "line": int(i) + 2, "column": column, "value": str(value), "code": code, **params}
+    return {**problem, "template": template, "message": render(template, problem)}
 
 
 class Predictor:
@@ -81,9 +89,9 @@ class Predictor:
     def _check_columns(self, columns: pd.Index):
         twice = sorted({str(c) for c in columns[columns.duplicated()] if c in self.features})
         if twice:  # rows[name] would be a frame of columns, not one column; read_csv refuses these already
-            raise PredictionError(f"Column names must be unique; {', '.join(map(repr, twice))} appears more than "
-                                  "once. Keep one column of each name and try again.", code="duplicate_columns",
-                                  columns=twice)
+            raise PredictionError(N_("Column names must be unique; {names} appears more than once. Keep one column "
+                                     "of each name and try again."), code="duplicate_columns", columns=twice,
+                                  names=", ".join(map(repr, twice)))
         missing = [f for f in self.features if f not in columns]
         if not missing:
             return
@@ -93,9 +101,9 @@ class Predictor:
         for name in missing:
             close = difflib.get_close_matches(str(name).lower(), list(unused), n=1, cutoff=0.6)
             hints.append(f"{name} (found {unused[close[0]]!r}?)" if close else name)
-        raise PredictionError(f"Missing column(s): {', '.join(hints)}. This checkpoint expects the columns "
-                              f"{', '.join(self.features)}.", code="missing_columns", missing=missing,
-                              expected=self.features)
+        raise PredictionError(N_("Missing column(s): {names}. This checkpoint expects the columns {columns}."),
+                              code="missing_columns", missing=missing, expected=self.features,
+                              names=", ".join(hints), columns=", ".join(self.features))
 
     def predict_frame(self, rows: pd.DataFrame) -> PredictionReport:
         """Predict every row of a DataFrame that has the checkpoint's feature columns (extra columns are ignored)."""
@@ -110,13 +118,11 @@ class Predictor:
             values = to_numbers(raw)
             not_number = raw.notna().to_numpy() & values.isna().to_numpy()
             infinite = np.isinf(values.to_numpy())
-            for mask, code, what in ((not_number, "not_a_number", "is not a number"),
-                                     (infinite, "infinite", "is infinite")):
+            for mask, code, template in ((not_number, "not_a_number", N_("{column}={value} is not a number")),
+                                         (infinite, "infinite", N_("{column}={value} is infinite"))):
                 for i in np.flatnonzero(mask):
                     if len(problems) < MAX_LISTED:
-                        problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name,
-                                         "value": str(raw.iloc[i]), "code": code,
-                                         "message": f"{name}={raw.iloc[i]!s} {what}"})
+                        problems.append(_problem(i, name, raw.iloc[i], code, template))
                 bad |= mask
             values[infinite] = np.nan
             v = values.to_numpy()
@@ -132,10 +138,9 @@ class Predictor:
             unseen = raw.notna().to_numpy() & ~text.isin(col["categories"]).to_numpy()
             for i in np.flatnonzero(unseen):
                 if len(problems) < MAX_LISTED:
-                    problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name, "value": str(raw.iloc[i]),
-                                     "code": "unseen_category",
-                                     "message": f"{name}={raw.iloc[i]!s} was not seen in training "
-                                                f"(known: {', '.join(col['categories'])})"})
+                    problems.append(_problem(i, name, raw.iloc[i], "unseen_category",
+                                             N_("{column}={value} was not seen in training (known: {known})"),
+                                             known=", ".join(col["categories"])))
             bad |= unseen
             X[name] = text.where(raw.notna(), np.nan)
         with np.errstate(over="ignore"):  # a value beyond float32: the row is reported below
@@ -149,10 +154,9 @@ class Predictor:
         numeric = list(self.numeric) or self.features  # one-hot inputs alone (0 or 1) hardly overflow: name any
         for i in np.flatnonzero(overflow)[:max(MAX_LISTED - len(problems), 0)]:
             name = numeric[int(np.argmax(np.abs(matrix[i, :len(numeric)])))]
-            value = str(rows[name].iloc[i])
-            problems.append({"row": int(i) + 1, "line": int(i) + 2, "column": name, "value": value, "code": "overflow",
-                             "message": f"{name}={value} is too far outside the training range to compute a "
-                                        "prediction"})
+            problems.append(_problem(i, name, rows[name].iloc[i], "overflow",
+                                     N_("{column}={value} is too far outside the training range to compute a "
+                                        "prediction")))
         bad |= overflow
         predictions[bad] = np.nan
         imputed = int(empty[~bad].sum())  # in the rows that were predicted
@@ -162,11 +166,11 @@ class Predictor:
         """Predict one row given as ``{feature: value}``; raises PredictionError if it cannot be predicted."""
         unknown = [k for k in values if k not in self.features]
         if unknown:
-            raise PredictionError(f"Unknown feature(s): {', '.join(unknown)}. This checkpoint expects "
-                                  f"{', '.join(self.features)}.", code="unknown_columns", unknown=unknown,
-                                  expected=self.features)
+            raise PredictionError(N_("Unknown feature(s): {names}. This checkpoint expects {columns}."),
+                                  code="unknown_columns", unknown=unknown, expected=self.features,
+                                  names=", ".join(unknown), columns=", ".join(self.features))
         report = self.predict_frame(pd.DataFrame([values]))
         if report.n_bad_rows:
-            raise PredictionError("; ".join(p["message"] for p in report.problems) + ". Enter a number for each "
-                                  "feature.", code="bad_value")
+            raise PredictionError(N_("{problems}. Enter a number for each feature."), code="bad_value",
+                                  problems="; ".join(p["message"] for p in report.problems))
         return float(report.predictions[0]), report

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import i18n  # installed (pip install -e .): importable from dashboard/, where streamlit run starts
-from dashboard.i18n import t
+from dashboard.i18n import _
 from dashboard.sidebar import draw_sidebar
 
 st.set_page_config(page_title="Torch Playground", page_icon="🔥", layout="wide")
@@ -16,13 +16,13 @@ i18n.init_language()
 
 VIEWS = Path(__file__).parent / "views"
 page = st.navigation([
-    st.Page(VIEWS / "tensors.py", title=t("nav.tensors"), icon=":material/grid_on:", url_path="tensors",
+    st.Page(VIEWS / "tensors.py", title=_("Tensors"), icon=":material/grid_on:", url_path="tensors",
             default=True),
-    st.Page(VIEWS / "activations.py", title=t("nav.activations"), icon=":material/show_chart:",
+    st.Page(VIEWS / "activations.py", title=_("Activations"), icon=":material/show_chart:",
             url_path="activations"),
-    st.Page(VIEWS / "train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
-    st.Page(VIEWS / "predict.py", title=t("nav.predict"), icon=":material/online_prediction:", url_path="predict"),
-    st.Page(VIEWS / "device.py", title=t("nav.device"), icon=":material/memory:", url_path="device"),
+    st.Page(VIEWS / "train.py", title=_("Train"), icon=":material/model_training:", url_path="train"),
+    st.Page(VIEWS / "predict.py", title=_("Predict"), icon=":material/online_prediction:", url_path="predict"),
+    st.Page(VIEWS / "device.py", title=_("Device"), icon=":material/memory:", url_path="device"),
 ])
 draw_sidebar()
 if "owner" in st.session_state:  # this session has used the Train page (imported lazily: scikit-learn is slow)

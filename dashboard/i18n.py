@@ -1,21 +1,47 @@
-"""Every user-facing string, in English and Korean, asked for by key: ``t("tensors.title")``.
+"""The app in its reader's language: ``_("English {name}", name=...)`` looks the English up in the session's gettext
+catalog (dashboard/locale, compiled at first use by dashboard/catalog.py) and fills in the params.
 
-Korean follows the PyTorch Korea tutorials' glossary (손실 loss, 학습률 learning rate, 에폭 epoch, 가중치 weight,
-변화도 gradient, 편향 bias, 활성화 함수 activation function, 순전파 forward, 역전파 backward); ``Tensor``, ``shape``
-and ``NumPy`` stay in English, and a term's English follows in parentheses where it first appears on a page.
+The language is per browser session: ``?lang=`` in the URL, else the last choice, else the browser's locale. Korean
+follows the PyTorch Korea tutorials' glossary (docs/glossary.md): 손실 loss, 학습률 learning rate, 에폭 epoch, 가중치
+weight, 변화도 gradient, 옵티마이저 optimizer, 과적합 overfitting; ``Tensor``, ``shape`` and ``NumPy`` stay in English.
 
-Errors from ``core`` carry a ``code`` and ``params``; ``error_text`` shows them in the page's language, falling back
-to core's English sentence where no translation exists.
+Core marks its sentences with ``N_`` and raises errors that carry their template and params (core/errors.py), so
+``error_text`` translates the very sentence an English reader sees.
 """
+
+import functools
+import gettext
+import io
 
 import streamlit as st
 
 from core.errors import PlaygroundError
-from dashboard.error_strings import ERRORS
-from dashboard.strings import STRINGS
+from core.messages import N_, render
+
+__all__ = ["N_", "_", "LANGUAGES", "error_text", "init_language", "lang", "message_text", "translate", "unit_text",
+           "with_unit"]
 
 LANGUAGES = {"en": "English", "ko": "한국어"}
 DEFAULT = "en"
+
+
+@functools.cache
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for ``language`` (English: the text as written), compiled once per server process."""
+    if language == DEFAULT:
+        return gettext.NullTranslations()
+    from dashboard.catalog import compiled
+
+    return gettext.GNUTranslations(io.BytesIO(compiled(language)))
+
+
+def translate(message: str, language: str, /, **params) -> str:
+    """``message`` in ``language``, filled in with ``params``; the English where a translation cannot be filled in."""
+    text = catalog(language).gettext(message)
+    try:
+        return render(text, params)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return render(message, params)
 
 
 def browser_language() -> str:
@@ -41,40 +67,35 @@ def lang() -> str:
     return st.session_state.get("lang", DEFAULT)
 
 
-def t(key: str, **params) -> str:
-    """The string for ``key`` in the session's language, formatted with ``params``."""
-    entry = STRINGS[key]
-    text = entry.get(lang()) or entry[DEFAULT]
-    return text.format(**params) if params else text
+def _(message: str, /, **params) -> str:
+    """``message`` in the session's language, filled in with ``params``."""
+    return translate(message, lang(), **params)
 
 
-def translated(table: dict, code: str | None, params: dict, english: str) -> str:
-    """``table[code]`` in the session's language, formatted with ``params``; else the English sentence."""
-    if lang() != DEFAULT and code in table:
-        try:
-            return table[code][lang()].format(**params)
-        except (KeyError, IndexError, ValueError, TypeError):
-            pass
-    return english
+def message_text(template: str, params: dict | None = None, advice: str | None = None) -> str:
+    """A marked sentence from core (with its params, and a shared second sentence) in the session's language."""
+    text = _(template, **(params or {}))
+    return f"{text} {_(advice)}" if advice else text
 
 
-def error_text(err: PlaygroundError) -> str:
-    """A core error in the session's language: its translation by code where there is one, else its own sentence."""
-    return translated(ERRORS, err.code, err.params, str(err))
+def error_text(err: PlaygroundError | dict) -> str:
+    """A core error, raised here or reported by a run as a dict (core.training.events.ERROR_FIELDS), in the session's
+    language; never a traceback."""
+    if isinstance(err, dict):
+        return message_text(err.get("template") or err.get("message", ""), err.get("params"), err.get("advice"))
+    return message_text(err.template, err.params, err.advice)
 
 
-def disagreement_text(step) -> str:
-    """How PyTorch and NumPy differ at a tensor-playground step, in the session's language."""
-    from dashboard import error_strings
-
-    return translated(getattr(error_strings, "DISAGREEMENTS", {}), step.disagree_code, step.disagree_params,
-                      step.disagree)
+UNITS = {  # the built-in data sets' units (core/data/builtin.py), as a reader of the page's language writes them
+    "years": N_("years"), "rooms/household": N_("rooms/household"), "bedrooms/household": N_("bedrooms/household"),
+    "people": N_("people"), "people/household": N_("people/household"), "°N": N_("°N"), "°E": N_("°E"),
+    "1 or 2": N_("1 or 2"), "score": N_("score"), "ratio": N_("ratio"),
+}
 
 
 def unit_text(unit: str) -> str:
     """A unit of the built-in data sets in the session's language ("years" → "년"); others as they are."""
-    key = f"unit.{unit}"
-    return t(key) if key in STRINGS else unit
+    return _(UNITS[unit]) if unit in UNITS else unit
 
 
 def with_unit(value: float, unit: str) -> str:

@@ -9,7 +9,11 @@ from core.lessons.microscope import Microscope
 from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig
 from dashboard import state
-from dashboard.i18n import t
+from dashboard.i18n import N_, _
+
+BACKWARD = N_("**Backward**: every parameter now has a `.grad` (all together: norm {total:.4g}).")
+BACKWARD_ACCUMULATED = N_("**Backward, accumulated**: `zero_grad()` was skipped, so `.grad` holds this batch's "
+                          "gradient (norm {own:.4g}) plus the earlier ones: norm {total:.4g}.")
 
 
 def _scope(prepared, lr: float, optimizer: str, batch_size: int, seed: int) -> Microscope:
@@ -25,56 +29,66 @@ def _scope(prepared, lr: float, optimizer: str, batch_size: int, seed: int) -> M
 
 
 def draw(prepared, lr: float, optimizer: str, batch_size: int, seed: int):
-    st.header(t("mic.title"))
-    st.markdown(t("mic.intro"))
+    st.header(_("One training step under a microscope"))
+    st.markdown(_("Walk one mini-batch through one step: forward → loss → `loss.backward()` (the gradients appear) "
+                  "→ `optimizer.step()` (the weights move) → `optimizer.zero_grad()` (the gradients are cleared). "
+                  "A small model (16, 8) keeps the numbers readable; the data and optimizer settings are the ones "
+                  "above."))
     try:
         key, scope, traces = _scope(prepared, lr, optimizer, batch_size, seed)
     except PlaygroundError as err:
         state.show_error(err)
         return
     v = scope.vocabulary()
-    st.markdown(t("mic.vocabulary", X_train=v["X_train"], X_test=v["X_test"], y_train=v["y_train"],
+    st.markdown(_("`X_train` {X_train}, `y_train` {y_train} for learning; `X_test` {X_test}, `y_test` {y_test} "
+                  "held out. With batch size {batch}, one epoch (one pass over the {n} rows of `X_train`) is "
+                  "{batches} steps.", X_train=v["X_train"], X_test=v["X_test"], y_train=v["y_train"],
                   y_test=v["y_test"], batch=v["batch_size"], batches=v["batches_per_epoch"], n=v["n_train"]))
     toggle_col, step_col, reset_col = st.columns([3, 1, 1], vertical_alignment="center")
-    zero_grad = toggle_col.toggle(t("mic.zero_grad"), value=True, key="mic_zero_grad", help=t("mic.zero_grad_help"))
-    if step_col.button(t("mic.step"), type="primary", width="stretch"):
+    zero_grad = toggle_col.toggle(_("Call optimizer.zero_grad() after each step"), value=True, key="mic_zero_grad", help=_("Switch it off and "
+                                                                                              "watch .grad pile "
+                                                                                              "up: backward adds "
+                                                                                              "to what is already "
+                                                                                              "there."))
+    if step_col.button(_("Take one step"), type="primary", width="stretch"):
         traces.append(scope.step(zero_grad=zero_grad))
-    if reset_col.button(t("mic.reset"), width="stretch"):
+    if reset_col.button(_("Reset"), width="stretch"):
         st.session_state.pop("tr_scope", None)
         st.rerun()
     st.code(scope.code(zero_grad), language="python")
     if not traces:
-        st.info(t("mic.first_step"))
+        st.info(_("Press “Take one step”."))
         return
     trace = traces[-1]
-    st.subheader(t("mic.step_title", step=trace.step, epoch=trace.epoch, batch=trace.batch,
+    st.subheader(_("Step {step}: epoch {epoch}, mini-batch {batch} of {batches}", step=trace.step, epoch=trace.epoch, batch=trace.batch,
                    batches=trace.batches_per_epoch))
     f, lo = trace.forward, trace.loss
-    st.markdown(t("mic.forward", shape=f.inputs_shape, out=f.outputs_shape))
-    st.dataframe(pd.DataFrame({t("mic.prediction"): f.predictions, t("mic.actual"): f.targets}), hide_index=True)
-    st.markdown(t("mic.loss", value=lo.value, units=lo.value_units))
+    st.markdown(_("**Forward**: `model(xb)` maps the batch {shape} to predictions {out}. The first rows:", shape=f.inputs_shape, out=f.outputs_shape))
+    st.dataframe(pd.DataFrame({_("prediction"): f.predictions, _("actual"): f.targets}), hide_index=True)
+    st.markdown(_("**Loss**: MSE {value:.4f} on the standardised target ({units:.4g} in the target's units²).", value=lo.value, units=lo.value_units))
     b = trace.backward
-    st.markdown(t("mic.backward_accumulated" if b.accumulated else "mic.backward", total=b.total_norm,
-                  own=b.own_total_norm))
-    st.dataframe(pd.DataFrame([{t("mic.param"): p.name, "shape": str(p.shape), t("mic.grad_norm"): p.norm,
-                                t("mic.own_norm"): p.own_norm, t("mic.first_values"): str(
+    st.markdown(_(BACKWARD_ACCUMULATED if b.accumulated else BACKWARD, total=b.total_norm, own=b.own_total_norm))
+    st.dataframe(pd.DataFrame([{_("parameter"): p.name, "shape": str(p.shape), _(".grad norm"): p.norm,
+                                _("this batch's own"): p.own_norm, _("first values of .grad"): str(
                                     [round(x, 5) for x in p.values])} for p in b.params]), hide_index=True)
     u = trace.update
-    st.markdown(t("mic.update", optimizer=u.optimizer, lr=u.lr, total=u.total_update_norm))
-    st.dataframe(pd.DataFrame([{t("mic.param"): p.name, t("mic.update_norm"): p.update_norm,
-                                t("mic.max_change"): p.max_abs_change, t("mic.weight_norm"): p.weight_norm}
+    st.markdown(_("**Step**: `optimizer.step()` ({optimizer}, learning rate {lr:g}) moved the weights by "
+                  "{total:.4g} in all.", optimizer=u.optimizer, lr=u.lr, total=u.total_update_norm))
+    st.dataframe(pd.DataFrame([{_("parameter"): p.name, _("change (norm)"): p.update_norm,
+                                _("largest change"): p.max_abs_change, _("weight norm"): p.weight_norm}
                                for p in u.params]), hide_index=True)
     z = trace.zero_grad
     if z.called:
-        st.success(t("mic.cleared"), icon=":material/restart_alt:")
+        st.success(_("**zero_grad**: the gradients are cleared; the next backward starts from nothing."), icon=":material/restart_alt:")
     else:
-        st.warning(t("mic.kept", norm=z.kept_norm), icon=":material/stacks:")
+        st.warning(_("**zero_grad skipped**: `.grad` keeps a norm of {norm:.4g}; the next backward adds to it. "
+                     "This is why the training loop calls `zero_grad()` every step.", norm=z.kept_norm), icon=":material/stacks:")
     if len(traces) > 1:
         figure = go.Figure()
         figure.add_scatter(x=[tr.step for tr in traces], y=[tr.backward.total_norm for tr in traces],
-                           name=t("mic.grad_in_grad"), mode="lines+markers")
+                           name=_("norm of .grad"), mode="lines+markers")
         figure.add_scatter(x=[tr.step for tr in traces], y=[tr.backward.own_total_norm for tr in traces],
-                           name=t("mic.grad_own"), mode="lines+markers", line={"dash": "dash"})
-        figure.update_layout(title=t("mic.chart_title"), xaxis_title=t("mic.step_axis"), height=300,
+                           name=_("norm of each batch's own gradient"), mode="lines+markers", line={"dash": "dash"})
+        figure.update_layout(title=_("Gradients step by step"), xaxis_title=_("step"), height=300,
                              margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.3})
         st.plotly_chart(figure, key="mic_chart")

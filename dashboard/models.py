@@ -7,8 +7,7 @@ import streamlit as st
 from core import checkpoint
 from core.errors import CheckpointError
 from core.predict import Predictor
-from dashboard.i18n import lang, t
-from dashboard.strings import STRINGS
+from dashboard.i18n import _, lang, message_text
 from dashboard.training import browser
 
 SESSIONS = "sessions"  # <checkpoint folder>/sessions/<browser id>/: each browser's own checkpoints
@@ -72,12 +71,11 @@ def _score(raw: bytes, name: str, path: str, mtime: float, size: int, lang: str)
 
 def problem_text(problem: dict) -> str:
     """A row's problem in the session's language (core words it in English)."""
-    key = f"pr.row.{problem['code']}"
-    return t(key, column=problem["column"], value=problem["value"]) if key in STRINGS else problem["message"]
+    return message_text(problem["template"], problem)
 
 
 def range_text(item: dict) -> str:
-    return t("pr.row.out_of_range", column=item["column"])
+    return _("{column} outside training range", column=item["column"])
 
 
 def score(raw: bytes, name: str, path: str):

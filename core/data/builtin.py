@@ -11,7 +11,7 @@ import threading
 import pandas as pd
 
 from core.data.table import Table
-from core.errors import DataError, DatasetUnavailable
+from core.errors import N_, DataError, DatasetUnavailable
 
 BUILTIN = ("california", "diabetes")
 
@@ -70,18 +70,18 @@ def _california_frame() -> pd.DataFrame:
     except OSError:
         if not _can_reach(CALIFORNIA_HOST):
             raise DatasetUnavailable(
-                "The California housing data is not cached on this machine and cannot be downloaded (no network). "
-                "Use the bundled diabetes data set (--dataset diabetes), which works offline, or connect once so "
-                "scikit-learn can download and cache it (about 400 kB).",
+                N_("The California housing data is not cached on this machine and cannot be downloaded (no network). "
+                   "Use the bundled diabetes data set (--dataset diabetes), which works offline, or connect once so "
+                   "scikit-learn can download and cache it (about 400 kB)."),
                 code="california_unavailable",
             ) from None
         try:
             bunch = fetch_california_housing(as_frame=True, n_retries=1, delay=0.5)
         except Exception as err:  # any network or archive failure: same advice
             raise DatasetUnavailable(
-                f"Downloading the California housing data failed ({type(err).__name__}: {err}). "
-                "Use the bundled diabetes data set (--dataset diabetes), which works offline, or try again later.",
-                code="california_unavailable",
+                N_("Downloading the California housing data failed ({detail}). Use the bundled diabetes data set "
+                   "(--dataset diabetes), which works offline, or try again later."),
+                code="california_unavailable", detail=f"{type(err).__name__}: {err}",
             ) from None
     return bunch.frame
 
@@ -130,5 +130,5 @@ def load_builtin(name: str) -> Table:
         return load_california()
     if name == "diabetes":
         return load_diabetes()
-    raise DataError(f"Unknown data set {name!r}; choose one of {', '.join(BUILTIN)} or give a CSV file.",
-                    code="unknown_dataset", name=name)
+    raise DataError(N_("Unknown data set {name!r}; choose one of {choices} or give a CSV file."),
+                    code="unknown_dataset", name=name, choices=", ".join(BUILTIN))

@@ -11,10 +11,12 @@ from sklearn.model_selection import train_test_split
 
 from core.data.preprocessing import fit_preprocessing, transform
 from core.data.table import Table
-from core.errors import DataError
+from core.errors import N_, DataError
+from core.messages import render
 
 MIN_ROWS = 20  # after dropping rows without a target: enough for a test split of a few rows
 MAX_CATEGORIES = 20  # a text column with at most this many distinct values is one-hot encoded
+CONSTANT = N_("a single value in every row carries no information")
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger numbers count as infinite
 
 
@@ -59,39 +61,41 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
 def plan_columns(frame: pd.DataFrame, target: str) -> dict:
     """Which columns become numeric features, which are one-hot encoded, which are dropped and why."""
     numeric, categorical, dropped = [], [], []
+
+    def drop(col, code: str, reason: str, **params):  # reason: a marked template, filled in with params
+        dropped.append({"column": col, "code": code, **params, "template": reason, "reason": render(reason, params)})
+
     for col in frame.columns:
         if col == target:
             continue
         values = frame[col]
         if values.isna().all():
-            dropped.append({"column": col, "reason": "all values are missing", "code": "all_missing"})
+            drop(col, "all_missing", N_("all values are missing"))
         elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
             if values.nunique(dropna=True) <= 1:
-                dropped.append({"column": col, "reason": "a single value in every row carries no information",
-                                "code": "constant"})
+                drop(col, "constant", CONSTANT)
             else:
                 numeric.append(col)
         else:
             distinct = values.nunique(dropna=True)
             if distinct <= 1:
-                dropped.append({"column": col, "reason": "a single value in every row carries no information",
-                                "code": "constant"})
+                drop(col, "constant", CONSTANT)
             elif distinct <= MAX_CATEGORIES:
                 categorical.append(col)
             else:
-                dropped.append({"column": col, "code": "too_many_categories", "distinct": int(distinct),
-                                "reason": f"text with {distinct} distinct values (more than {MAX_CATEGORIES} "
-                                          "cannot be one-hot encoded usefully)"})
+                drop(col, "too_many_categories", N_("text with {distinct} distinct values (more than {limit} cannot be "
+                                                     "one-hot encoded usefully)"),
+                     distinct=int(distinct), limit=MAX_CATEGORIES)
     return {"numeric": numeric, "categorical": categorical, "dropped": dropped}
 
 
 def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
     if not target:
-        raise DataError("Choose the target column: the one the model should predict.", code="target_missing",
+        raise DataError(N_("Choose the target column: the one the model should predict."), code="target_missing",
                         target="", columns=list(map(str, frame.columns)))
     if target not in frame.columns:
-        raise DataError(f"There is no column {target!r}. Columns: {', '.join(map(str, frame.columns))}.",
-                        code="target_missing", target=target, columns=list(map(str, frame.columns)))
+        raise DataError(N_("There is no column {target!r}. Columns: {names}."), code="target_missing",
+                        target=target, columns=list(map(str, frame.columns)), names=", ".join(map(str, frame.columns)))
     values = frame[target]
     numbers = to_numbers(values)
     is_bool = pd.api.types.is_bool_dtype(values)
@@ -99,9 +103,9 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
         bad = values.notna() & (is_bool or numbers.isna())
         if bad.any():  # none where every cell is empty (a file with a header and no rows): too_few_rows says so
             example = str(values[bad].iloc[0])  # str: no numpy repr such as np.True_
-            raise DataError(f"The target column {target!r} is not numeric (e.g. {example!r} on line "
-                            f"{_rows(bad, 1)}). A regressor predicts numbers: choose a numeric column.",
-                            code="target_not_numeric", target=target, example=example)
+            raise DataError(N_("The target column {target!r} is not numeric (e.g. {example!r} on line {line}). A "
+                               "regressor predicts numbers: choose a numeric column."),
+                            code="target_not_numeric", target=target, example=example, line=_rows(bad, 1))
     return numbers
 
 
@@ -134,16 +138,16 @@ def _check_finite(frame: pd.DataFrame, target: str, y: pd.Series):
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             inf = np.abs(values.to_numpy(dtype=float, na_value=np.nan)) > FLOAT32_MAX
             if inf.any():
-                raise DataError(f"Column {col!r} has infinite values (lines {_rows(pd.Series(inf))}); numbers beyond "
-                                "±3.4e38 are infinite in the model's float32. Replace them with numbers or leave "
-                                "those cells empty.", code="infinite", column=col)
+                raise DataError(N_("Column {column!r} has infinite values (lines {lines}); numbers beyond ±3.4e38 are "
+                                   "infinite in the model's float32. Replace them with numbers or leave those cells "
+                                   "empty."), code="infinite", column=col, lines=_rows(pd.Series(inf)))
 
 
 def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
     """Check the table, choose columns, split it, and fit imputation, encoding and scaling on the training split."""
     config = config or DataConfig()
     if not 0.05 <= config.test_size <= 0.5:
-        raise DataError("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five).",
+        raise DataError(N_("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five)."),
                         code="test_size")
     frame = table.frame
     y_all = _check_target(frame, table.target)
@@ -151,17 +155,18 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
     has_target = y_all.notna()
     frame, y_all = frame[has_target], y_all[has_target]
     if len(frame) < MIN_ROWS:
-        raise DataError(f"Only {len(frame)} rows have a target value; at least {MIN_ROWS} are needed to train and "
-                        "test a model. Add rows or choose another target.", code="too_few_rows",
+        raise DataError(N_("Only {n} rows have a target value; at least {minimum} are needed to train and test a "
+                           "model. Add rows or choose another target."), code="too_few_rows",
                         n=len(frame), minimum=MIN_ROWS)
     if y_all.nunique() <= 1:
-        raise DataError(f"The target column {table.target!r} has the same value in every row, so there is nothing "
-                        "to learn. Choose a column whose values vary.", code="target_constant", target=table.target)
+        raise DataError(N_("The target column {target!r} has the same value in every row, so there is nothing to "
+                           "learn. Choose a column whose values vary."), code="target_constant", target=table.target)
     plan = plan_columns(frame, table.target)
     if not plan["numeric"] and not plan["categorical"]:
         reasons = "; ".join(f"{d['column']}: {d['reason']}" for d in plan["dropped"]) or "no other columns"
-        raise DataError(f"No column can be used as a feature ({reasons}). Add numeric columns, or text columns "
-                        f"with at most {MAX_CATEGORIES} distinct values.", code="no_features")
+        raise DataError(N_("No column can be used as a feature ({reasons}). Add numeric columns, or text columns with "
+                           "at most {limit} distinct values."), code="no_features", reasons=reasons,
+                        limit=MAX_CATEGORIES, dropped=[d["column"] for d in plan["dropped"]])
 
     features = plan["numeric"] + plan["categorical"]
     X = frame[features].copy()
@@ -207,8 +212,8 @@ def _check_scaled(matrix: np.ndarray, X: pd.DataFrame, frame: pd.DataFrame, prep
         if far.any():
             name, value = col["name"], float(X[col["name"]].to_numpy(dtype=float)[far][0])
             lines = _rows(pd.Series(frame.index.isin(X.index[far])))
-            raise DataError(f"Column {name!r} has infinite values once scaled (lines {lines}, e.g. {value:g}): they "
-                            f"lie too far from the training rows' values (mean {col['mean']:.3g}, standard deviation "
-                            f"{col['scale']:.3g}) for the model's float32. Check those values or leave the cells "
-                            "empty.",
-                            code="infinite", column=name)
+            raise DataError(N_("Column {column!r} has infinite values once scaled (lines {lines}, e.g. {value:g}): "
+                               "they lie too far from the training rows' values (mean {mean:.3g}, standard deviation "
+                               "{scale:.3g}) for the model's float32. Check those values or leave the cells empty."),
+                            code="infinite", column=name, lines=lines, value=value, mean=col["mean"],
+                            scale=col["scale"])

@@ -9,13 +9,14 @@ import pandas as pd
 
 from core.data.builtin import BUILTIN, load_builtin
 from core.data.table import Table
-from core.errors import DataError
+from core.errors import N_, DataError
 from core.uploads import TooLarge, read_capped
 
 # Limits on a user's CSV (stated in the README). A shared server must not be exhausted by one upload.
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_COLUMNS = 200
+EMPTY = N_("The file is empty. Choose a CSV file with a header row and data rows.")
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -24,8 +25,8 @@ def _decode(raw: bytes) -> tuple[str, str]:
             return raw.decode(encoding), ("UTF-8" if encoding == "utf-8-sig" else "CP949")
         except UnicodeDecodeError:
             continue
-    raise DataError("The file is not text in UTF-8 or CP949. Save it from your spreadsheet as 'CSV UTF-8' and "
-                    "upload it again.", code="csv_encoding")
+    raise DataError(N_("The file is not text in UTF-8 or CP949. Save it from your spreadsheet as 'CSV UTF-8' and "
+                       "upload it again."), code="csv_encoding")
 
 
 def _numeric_like(text: str) -> bool:
@@ -49,48 +50,47 @@ def read_csv(source, name: str | None = None) -> Table:
     except TooLarge as err:
         raise _too_big(err.size) from None
     except FileNotFoundError:
-        raise DataError(f"No such file: {path}. Check the path.", code="csv_not_found", path=str(path)) from None
+        raise DataError(N_("No such file: {path}. Check the path."), code="csv_not_found", path=str(path)) from None
     except PermissionError:
-        raise DataError(f"{path} cannot be read (permission denied).", code="csv_not_found",
+        raise DataError(N_("{path} cannot be read (permission denied)."), code="csv_not_found",
                         path=str(path)) from None
     except IsADirectoryError:
-        raise DataError(f"{path} is a folder, not a CSV file.", code="csv_not_found", path=str(path)) from None
+        raise DataError(N_("{path} is a folder, not a CSV file."), code="csv_not_found", path=str(path)) from None
     if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:8192]:
-        raise DataError("This is not a CSV text file (it looks like a binary file such as an Excel workbook). "
-                        "Save it as CSV (comma-separated) and upload that.", code="csv_binary")
+        raise DataError(N_("This is not a CSV text file (it looks like a binary file such as an Excel workbook). "
+                           "Save it as CSV (comma-separated) and upload that."), code="csv_binary")
     text, encoding = _decode(raw)
     if not text.strip():  # after decoding, so that a byte-order mark or Unicode spaces alone count as empty
-        raise DataError("The file is empty. Choose a CSV file with a header row and data rows.", code="csv_empty")
+        raise DataError(EMPTY, code="csv_empty")
     header = text.lstrip().splitlines()[0]
     sep = ";" if header.count(";") > header.count(",") else ","
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1, skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise DataError("The file is empty. Choose a CSV file with a header row and data rows.",
-                        code="csv_empty") from None
+        raise DataError(EMPTY, code="csv_empty") from None
     except pd.errors.ParserError as err:
         detail = str(err).strip()  # pandas ends its message with a line break
-        raise DataError(f"The file is not a well-formed CSV: {detail}. Every row needs as many fields as the header.",
-                        code="csv_malformed", detail=detail) from None
+        raise DataError(N_("The file is not a well-formed CSV: {detail}. Every row needs as many fields as the "
+                           "header."), code="csv_malformed", detail=detail) from None
     if len(frame) > MAX_ROWS:
-        raise DataError(f"The file has more than {MAX_ROWS:,} rows. Use a sample of at most {MAX_ROWS:,} rows.",
+        raise DataError(N_("The file has more than {limit:,} rows. Use a sample of at most {limit:,} rows."),
                         code="csv_too_many_rows", limit=MAX_ROWS)
     if frame.shape[1] > MAX_COLUMNS:
-        raise DataError(f"The file has {frame.shape[1]} columns; the limit is {MAX_COLUMNS}. Keep the columns "
-                        "you need and upload again.", code="csv_too_many_columns", n=frame.shape[1], limit=MAX_COLUMNS)
+        raise DataError(N_("The file has {n} columns; the limit is {limit}. Keep the columns you need and upload "
+                           "again."), code="csv_too_many_columns", n=frame.shape[1], limit=MAX_COLUMNS)
     if frame.shape[1] < 2:
-        raise DataError("The file has fewer than two columns, so there is nothing to predict from. A CSV needs "
-                        "a target column and at least one feature column, separated by commas or semicolons.",
+        raise DataError(N_("The file has fewer than two columns, so there is nothing to predict from. A CSV needs "
+                           "a target column and at least one feature column, separated by commas or semicolons."),
                         code="csv_one_column")
     if all(_numeric_like(str(c)) for c in frame.columns):
-        raise DataError("The first row looks like data, not column names. Add a header row with a name for each "
-                        "column and upload again.", code="csv_no_header")
+        raise DataError(N_("The first row looks like data, not column names. Add a header row with a name for each "
+                           "column and upload again."), code="csv_no_header")
     frame.columns = [" ".join(str(c).splitlines()).strip() for c in frame.columns]  # a quoted name may span lines
     if frame.columns.has_duplicates:  # "a" and "a " are one name once spaces are removed
         twice = sorted(set(frame.columns[frame.columns.duplicated()]))
-        raise DataError(f"Column names must be unique; {', '.join(map(repr, twice))} appears more than once "
-                        "(spaces around names are ignored). Rename the columns and upload again.",
-                        code="csv_duplicate_columns", columns=twice)
+        raise DataError(N_("Column names must be unique; {names} appears more than once (spaces around names are "
+                           "ignored). Rename the columns and upload again."), code="csv_duplicate_columns",
+                        columns=twice, names=", ".join(map(repr, twice)))
     notes = [f"encoding {encoding}", f"separator {sep!r}"]
     if sep == ";":  # Excel in many locales writes ';' with decimal commas
         for col in [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]:
@@ -105,8 +105,8 @@ def read_csv(source, name: str | None = None) -> Table:
 
 
 def _too_big(size: int) -> DataError:
-    return DataError(f"The file is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB. Upload a smaller "
-                     "sample.", code="csv_too_big", limit_mb=MAX_BYTES // 2**20)
+    return DataError(N_("The file is {size_mb:.1f} MB; the limit is {limit_mb} MB. Upload a smaller sample."),
+                     code="csv_too_big", size_mb=size / 2**20, limit_mb=MAX_BYTES // 2**20)
 
 
 def load(source: str, target: str | None = None) -> Table:

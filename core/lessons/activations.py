@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 
 # name → (function, formula in LaTeX). Torch's own functions: the reference the page draws.
 FUNCTIONS = {
@@ -30,15 +30,15 @@ MAX_VECTOR = 50
 def _check_names(names):
     unknown = [n for n in names if n not in FUNCTIONS]
     if unknown:
-        raise ConfigError(f"Unknown activation(s): {', '.join(unknown)}. Choose from {', '.join(FUNCTIONS)}.",
-                          code="unknown_activation", names=unknown)
+        raise ConfigError(N_("Unknown activation(s): {names}. Choose from {choices}."), code="unknown_activation",
+                          names=", ".join(unknown), choices=", ".join(FUNCTIONS))
 
 
 def curves(names, lo: float = -5.0, hi: float = 5.0, points: int = 401) -> dict:
     """For each activation: x, f(x) and f'(x), the derivative computed by autograd (``backward`` on the sum)."""
     _check_names(names)
     if not (-MAX_RANGE <= lo < hi <= MAX_RANGE):
-        raise ConfigError(f"Choose a range with lower < upper, both within ±{MAX_RANGE:g}.", code="bad_range",
+        raise ConfigError(N_("Choose a range with lower < upper, both within ±{limit:g}."), code="bad_range",
                           limit=MAX_RANGE)
     points = max(2, min(int(points), MAX_POINTS))
     out = {}
@@ -53,9 +53,9 @@ def curves(names, lo: float = -5.0, hi: float = 5.0, points: int = 401) -> dict:
 def softmax(values, temperature: float = 1.0) -> list[float]:
     """``torch.softmax(values / temperature)``: a higher temperature flattens it, a lower one sharpens it."""
     if not values or len(values) > MAX_VECTOR:
-        raise ConfigError(f"Give between 1 and {MAX_VECTOR} numbers.", code="softmax_size", limit=MAX_VECTOR)
+        raise ConfigError(N_("Give between 1 and {limit} numbers."), code="softmax_size", limit=MAX_VECTOR)
     if not (0.01 <= temperature <= 100):
-        raise ConfigError("The temperature must be between 0.01 and 100.", code="temperature")
+        raise ConfigError(N_("The temperature must be between 0.01 and 100."), code="temperature")
     logits = torch.tensor([float(v) for v in values], dtype=torch.float64)
     return torch.softmax(logits / temperature, dim=0).tolist()
 
@@ -79,7 +79,7 @@ def linear_lab(seed: int = 0, x=(0.0, 1.0, 1.0, 1.0), weight=None, bias=None, ac
     _check_names([activation])
     x = torch.tensor([float(v) for v in x], dtype=torch.float32)  # (in_features,)
     if not 1 <= len(x) <= 16:
-        raise ConfigError("x must have between 1 and 16 numbers.", code="lab_size")
+        raise ConfigError(N_("x must have between 1 and 16 numbers."), code="lab_size")
     layer = nn.Linear(len(x), 1)
     generator = torch.Generator().manual_seed(int(seed))
     with torch.no_grad():
@@ -89,7 +89,7 @@ def linear_lab(seed: int = 0, x=(0.0, 1.0, 1.0, 1.0), weight=None, bias=None, ac
         if weight is not None:
             w = torch.tensor([float(v) for v in weight], dtype=torch.float32)
             if w.numel() != len(x):
-                raise ConfigError(f"The weight needs {len(x)} numbers, one per input.", code="lab_weight",
+                raise ConfigError(N_("The weight needs {n} numbers, one per input."), code="lab_weight",
                                   n=len(x))
             layer.weight.copy_(w.view(1, -1))
         if bias is not None:

@@ -3,7 +3,7 @@
 
 import torch
 
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 from core.training.device import available_devices, mps_available, resolve_device
 
 MAX_ALLOC_BYTES = {"cpu": 256 * 2**20, "cuda": 1024 * 2**20, "mps": 256 * 2**20}  # per demo; a shared server
@@ -52,14 +52,14 @@ def allocation_demo(shape, device_name: str = "auto") -> dict:
     device = resolve_device(device_name)
     shape = tuple(int(s) for s in shape)
     if not shape or any(s < 1 for s in shape):
-        raise ConfigError("Give a shape of positive sizes, e.g. 1024, 1024, 64.", code="alloc_shape")
+        raise ConfigError(N_("Give a shape of positive sizes, e.g. 1024, 1024, 64."), code="alloc_shape")
     numel = 1
     for s in shape:
         numel *= s
     nbytes, limit = numel * 4, MAX_ALLOC_BYTES[device.type]
     if nbytes > limit:
-        raise ConfigError(f"That tensor needs {nbytes / 2**20:,.0f} MiB; the limit here is {limit // 2**20} MiB on "
-                          f"{device.type} (the server is shared). Choose a smaller shape.", code="alloc_too_big",
+        raise ConfigError(N_("That tensor needs {mib:,} MiB; the limit here is {limit_mib} MiB on {device} (the "
+                             "server is shared). Choose a smaller shape."), code="alloc_too_big",
                           mib=round(nbytes / 2**20), limit_mib=limit // 2**20, device=device.type)
     before = memory_used(device)
     a = torch.zeros(shape, dtype=torch.float32, device=device)  # zeros, not empty: the pages are really touched

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from core.data import Prepared
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 from core.training.model import MLP, ModelConfig
 from core.training.trainer import TrainConfig
 
@@ -157,8 +157,8 @@ class Microscope:
         cfg = train_config or TrainConfig()
         lr, optimizer, batch_size, seed, momentum = cfg.lr, cfg.optimizer, cfg.batch_size, cfg.seed, cfg.momentum
         if prepared.n_features != model_config.n_features:
-            raise ConfigError(f"The model expects {model_config.n_features} features; the data has "
-                              f"{prepared.n_features}.")
+            raise ConfigError(N_("The model expects {expected} features; the data has {actual}."),
+                              code="feature_mismatch", expected=model_config.n_features, actual=prepared.n_features)
         self.model_config = model_config
         self.lr, self.optimizer_name, self.batch_size, self.seed = lr, optimizer, batch_size, seed
         self.momentum = momentum  # SGD only

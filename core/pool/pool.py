@@ -16,6 +16,7 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
+from core.errors import N_
 from core.pool.engine import DEFAULT_NICE, Engine, ProcessEngine
 from core.training import events
 from core.training.run import Job
@@ -190,9 +191,9 @@ class TrainingPool:
             run = self._runs.get(run_id)
             if run is not None and run.active and error is not None:
                 run.state, run.ended = "error", time.time()
-                run.error = events.payload(events.error(
-                    "The training process ended unexpectedly (it may have run out of memory). Try a smaller model or "
-                    "data set.", code="worker_died"))
+                died = N_("The training process ended unexpectedly (it may have run out of memory). Try a smaller "
+                          "model or data set.")
+                run.error = events.payload(events.error(died, code="worker_died", template=died))
             self._release(run_id)
 
     def _release(self, run_id: str):

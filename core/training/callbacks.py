@@ -8,7 +8,7 @@ it cares about. Stopping is an exception: a callback raises ``StopTraining`` (th
 import math
 import sys
 
-from core.errors import TrainingDiverged
+from core.errors import N_, TrainingDiverged
 from core.training import events
 
 
@@ -57,13 +57,15 @@ class DivergenceCheck(Callback):
         if math.isfinite(loss) and not exploded:
             return
         lr = trainer.train_config.lr
-        why = f"became {loss}" if not math.isfinite(loss) else (
-            f"reached {loss:.3g}, over {self.factor:,.0f} times the loss of always predicting the mean "
-            f"({baseline:.3g})")
-        raise TrainingDiverged(
-            f"Training diverged: the loss {why} at epoch {epoch}, step {step} (learning rate {lr:g}). "
-            f"Lower the learning rate (try {lr / 10:g}) and train again.",
-            code="diverged", loss=str(loss), epoch=epoch, step=step, lr=lr)
+        params = {"loss": str(loss), "epoch": epoch, "step": step, "lr": lr, "lower": lr / 10}
+        if not math.isfinite(loss):
+            raise TrainingDiverged(N_("Training diverged: the loss became {loss} at epoch {epoch}, step {step} "
+                                      "(learning rate {lr:g}). Lower the learning rate (try {lower:g}) and train "
+                                      "again."), code="diverged", **params)
+        raise TrainingDiverged(N_("Training diverged: the loss reached {value:.3g}, over {factor:,.0f} times the loss "
+                                  "of always predicting the mean ({baseline:.3g}) at epoch {epoch}, step {step} "
+                                  "(learning rate {lr:g}). Lower the learning rate (try {lower:g}) and train again."),
+                               code="diverged", value=loss, factor=self.factor, baseline=baseline, **params)
 
 
 class StopOnEvent(Callback):

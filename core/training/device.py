@@ -2,7 +2,7 @@
 
 import torch
 
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
@@ -30,14 +30,18 @@ def resolve_device(name: str = "auto") -> torch.device:
     try:
         device = torch.device(name)
     except RuntimeError:
-        raise ConfigError(f"Unknown device {name!r}; choose one of {', '.join(DEVICE_CHOICES)}.") from None
+        raise ConfigError(N_("Unknown device {name!r}; choose one of {choices}."), code="unknown_device", name=name,
+                          choices=", ".join(DEVICE_CHOICES)) from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("CUDA was asked for, but torch.cuda.is_available() is False here. Use --device cpu or auto.",
+        raise ConfigError(N_("CUDA was asked for, but torch.cuda.is_available() is False here. Use --device cpu or "
+                             "auto."),
                           code="no_cuda")
     if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
-        raise ConfigError(f"There is no {device}: this machine has {torch.cuda.device_count()} CUDA device(s).")
+        raise ConfigError(N_("There is no {device}: this machine has {count} CUDA device(s)."), code="no_such_cuda",
+                          device=str(device), count=torch.cuda.device_count())
     if device.type == "mps" and not mps_available():
-        raise ConfigError("MPS (Apple GPU) is not available here. Use --device cpu or auto.")
+        raise ConfigError(N_("MPS (Apple GPU) is not available here. Use --device cpu or auto."), code="no_mps")
     if device.type not in ("cpu", "cuda", "mps"):
-        raise ConfigError(f"Unsupported device {name!r}; choose one of {', '.join(DEVICE_CHOICES)}.")
+        raise ConfigError(N_("Unsupported device {name!r}; choose one of {choices}."), code="unknown_device", name=name,
+                          choices=", ".join(DEVICE_CHOICES))
     return device

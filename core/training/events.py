@@ -14,7 +14,7 @@ with its kind under ``"event"``:
 BEGIN, REPORT, EPOCH, DONE, ERROR = "begin", "report", "epoch", "done", "error"
 FINAL = (DONE, ERROR)
 REPORT_FIELDS = ("epoch", "batch", "step", "loss", "seconds")
-ERROR_FIELDS = ("message", "template", "code", "params")
+ERROR_FIELDS = ("message", "template", "advice", "code", "params")
 
 
 def begin(**info) -> dict:
@@ -34,8 +34,8 @@ def done(result, baselines: list | None) -> dict:
 
 
 def error(message: str, code: str, params: dict | None = None, template: str | None = None,
-          traceback: str | None = None) -> dict:
-    event = {"event": ERROR, "message": message, "template": template or message, "code": code,
+          advice: str | None = None, traceback: str | None = None) -> dict:
+    event = {"event": ERROR, "message": message, "template": template or message, "advice": advice, "code": code,
              "params": dict(params or {})}
     return event if traceback is None else {**event, "traceback": traceback}
 

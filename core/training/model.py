@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -29,15 +29,15 @@ class ModelConfig:
     def __post_init__(self):
         self.hidden = tuple(int(h) for h in self.hidden)
         if self.n_features < 1:
-            raise ConfigError("The model needs at least one input feature.", code="no_inputs")
+            raise ConfigError(N_("The model needs at least one input feature."), code="no_inputs")
         if not self.hidden or any(h < 1 or h > 4096 for h in self.hidden) or len(self.hidden) > 8:
-            raise ConfigError("Hidden layers: give 1 to 8 sizes, each between 1 and 4096 (e.g. 128,128).",
+            raise ConfigError(N_("Hidden layers: give 1 to 8 sizes, each between 1 and 4096 (e.g. 128,128)."),
                               code="hidden_sizes")
         if self.activation not in ACTIVATIONS:
-            raise ConfigError(f"Unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}.",
-                              code="model_activation", name=str(self.activation))
+            raise ConfigError(N_("Unknown activation {name!r}; choose one of {choices}."), code="model_activation",
+                              name=str(self.activation), choices=", ".join(ACTIVATIONS))
         if not 0.0 <= self.dropout < 1.0:
-            raise ConfigError("Dropout is a probability: choose a value from 0 up to (not including) 1.",
+            raise ConfigError(N_("Dropout is a probability: choose a value from 0 up to (not including) 1."),
                               code="dropout")
 
 
@@ -49,7 +49,8 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     except ValueError:
         sizes = ()
     if not sizes:
-        raise ConfigError("Hidden layers: type whole numbers separated by commas, e.g. 128, 128.", code="hidden_text")
+        raise ConfigError(N_("Hidden layers: type whole numbers separated by commas, e.g. 128, 128."),
+                          code="hidden_text")
     return sizes
 
 

@@ -13,7 +13,7 @@ back to ``torch.optim`` unchanged.
 
 import torch
 
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 
 
 def _has(op: str) -> bool:
@@ -98,4 +98,5 @@ def make_optimizer(name: str, params, lr: float, momentum: float = 0.9, weight_d
         return LeanAdam(params, lr=lr, weight_decay=weight_decay)
     if name == "sgd":
         return LeanSGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
-    raise ConfigError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
+    raise ConfigError(N_("Unknown optimizer {name!r}; choose one of {choices}."), code="optimizer", name=str(name),
+                      choices=", ".join(OPTIMIZERS))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import torch
 
 from core.data import Prepared
-from core.errors import PlaygroundError
+from core.errors import N_, PlaygroundError
+from core.messages import render
 from core.training import events
 from core.training.callbacks import EventSink, StopOnEvent
 from core.training.model import ModelConfig
@@ -46,11 +47,12 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
     try:
         result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)
     except PlaygroundError as err:
-        emit(events.error(str(err), code=err.code, params=err.params))
+        emit(events.error(str(err), code=err.code, params=err.params, template=err.template, advice=err.advice))
         return
     except Exception as err:  # a bug, not bad input: report it so the page can show it without hanging
-        emit(events.error(f"Internal error: {type(err).__name__}: {err}", code="internal",
-                          traceback=traceback.format_exc()))
+        internal, detail = N_("Internal error: {detail}"), f"{type(err).__name__}: {err}"
+        emit(events.error(render(internal, {"detail": detail}), code="internal", params={"detail": detail},
+                          template=internal, traceback=traceback.format_exc()))
         return
     emit(events.done(result.portable(),  # receiver: result.with_tensors()
                      _baselines(job.prepared) if job.baselines else None))

@@ -8,7 +8,7 @@ and ``torch.randperm`` then draws the same shuffles (tests/test_script.py checks
 """
 
 from core.data import BUILTIN
-from core.errors import ConfigError
+from core.errors import N_, ConfigError
 from core.training.model import ACTIVATIONS, ModelConfig
 from core.training.trainer import TrainConfig
 
@@ -42,7 +42,7 @@ def _data_section(data_source: str, target: str | None, csv_path: str | None) ->
         data = _DATA[data_source]
         return [data["import"]], [], f"{data['about']}\n{data['load']}"
     if not target:
-        raise ConfigError("Choose the target column before showing the script: it needs to know what to predict.",
+        raise ConfigError(N_("Choose the target column before showing the script: it needs to know what to predict."),
                           code="target_missing", target="")
     path = csv_path or (data_source if data_source.lower().endswith(".csv") else "data.csv")
     load = (

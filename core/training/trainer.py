@@ -16,7 +16,7 @@ from sklearn.metrics import r2_score
 from torch import nn
 
 from core.data import Prepared
-from core.errors import ConfigError, TrainingDiverged
+from core.errors import N_, ConfigError, TrainingDiverged
 from core.training.callbacks import DivergenceCheck, StopTraining
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
@@ -38,19 +38,19 @@ class TrainConfig:
 
     def __post_init__(self):
         if not 1 <= self.epochs <= 10_000:
-            raise ConfigError("Epochs must be between 1 and 10,000.", code="epochs")
+            raise ConfigError(N_("Epochs must be between 1 and 10,000."), code="epochs")
         if not 1 <= self.batch_size <= 1_000_000:
-            raise ConfigError("Batch size must be at least 1.", code="batch_size")
+            raise ConfigError(N_("Batch size must be at least 1."), code="batch_size")
         if not (math.isfinite(self.lr) and 0 < self.lr <= 100):
-            raise ConfigError("The learning rate must be a positive number no larger than 100 (the lecture "
-                              "uses 0.001).", code="lr")
+            raise ConfigError(N_("The learning rate must be a positive number no larger than 100 (the lecture "
+                                 "uses 0.001)."), code="lr")
         if self.optimizer not in OPTIMIZERS:
-            raise ConfigError(f"Unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}.",
-                              code="optimizer")
+            raise ConfigError(N_("Unknown optimizer {name!r}; choose one of {choices}."), code="optimizer",
+                              name=str(self.optimizer), choices=", ".join(OPTIMIZERS))
         if not 0 <= self.momentum < 1 or self.weight_decay < 0:
-            raise ConfigError("Momentum must be in [0, 1) and weight decay at least 0.", code="momentum")
+            raise ConfigError(N_("Momentum must be in [0, 1) and weight decay at least 0."), code="momentum")
         if self.report_every < 1 or self.max_steps < 0:
-            raise ConfigError("report_every must be at least 1 and max_steps at least 0.")
+            raise ConfigError(N_("report_every must be at least 1 and max_steps at least 0."), code="report_every")
 
 
 @dataclass
@@ -129,8 +129,8 @@ class Trainer:
     def _fit(self, data: Prepared) -> TrainResult:
         cfg, target = self.train_config, data.preprocessing["target"]
         if data.n_features != self.model_config.n_features:
-            raise ConfigError(f"The model expects {self.model_config.n_features} features; the data has "
-                              f"{data.n_features}.")
+            raise ConfigError(N_("The model expects {expected} features; the data has {actual}."),
+                              code="feature_mismatch", expected=self.model_config.n_features, actual=data.n_features)
         X = self._tensor(data.X_train)  # (n_train, n_features), moved to the device once
         y = self._tensor((data.y_train - target["mean"]) / target["scale"]).unsqueeze(1)  # (n_train, 1)
         X_test, y_test = self._tensor(data.X_test), self._tensor(data.y_test)
@@ -196,8 +196,8 @@ class Trainer:
         pred, metrics = self.evaluate(X_test, y_test, target)
         pred_np, y_np = pred.cpu().numpy(), y_test.cpu().numpy()
         if not np.isfinite(pred_np).all():
-            raise TrainingDiverged("Training diverged: the model's predictions are not finite numbers. Lower the "
-                                   "learning rate and train again.", code="diverged_predictions")
+            raise TrainingDiverged(N_("Training diverged: the model's predictions are not finite numbers. Lower the "
+                                      "learning rate and train again."), code="diverged_predictions")
         metrics["test_rmse"] = math.sqrt(metrics["test_mse"])
         metrics["test_r2"] = float(r2_score(y_np, pred_np)) if len(y_np) > 1 else float("nan")
         if self.history:

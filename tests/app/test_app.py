@@ -5,8 +5,6 @@ import ast
 import pytest
 import torch
 
-from dashboard.error_strings import ERRORS
-from dashboard.strings import STRINGS
 from tests.apptest import open_page
 from tests.conftest import ROOT
 
@@ -23,30 +21,6 @@ def test_every_page_renders_in_both_languages(page, lang):
     title = at.title[0].value
     hangul = any("\uac00" <= ch <= "\ud7a3" for ch in title)
     assert hangul == (lang == "ko") or page == PAGES[0] and lang == "en"
-
-
-def test_every_string_exists_in_both_languages():
-    for key, entry in STRINGS.items():
-        assert set(entry) == {"en", "ko"}, key
-        assert entry["en"].strip() and entry["ko"].strip(), key
-    for code, entry in ERRORS.items():
-        assert entry.get("ko"), code
-
-
-def _used_keys():
-    keys = set()
-    for path in (ROOT / "dashboard").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant):
-                    keys.add((path.name, arg.value))
-    return keys
-
-
-def test_pages_ask_only_for_keys_that_exist():
-    missing = [(f, k) for f, k in _used_keys() if k not in STRINGS]
-    assert not missing
 
 
 UI_CALLS = {"title", "header", "subheader", "markdown", "write", "caption", "info", "warning", "error", "success",

@@ -180,6 +180,13 @@ def plain(markdown: str) -> str:
     return markdown.replace("**", "").replace("`", "")
 
 
+def words(english: str, lang: str) -> str:
+    """The app's template for ``english`` in ``lang``, unfilled (its gettext catalog's entry)."""
+    from dashboard.i18n import catalog
+
+    return catalog(lang).gettext(english)
+
+
 def shown(template: str, **known) -> re.Pattern:
     """A str.format template as a pattern over the shown text: the fields in ``known`` filled in, any other
     {field} matching some text."""

@@ -17,7 +17,7 @@ import time
 import pandas as pd
 import pytest
 
-from dashboard.strings import STRINGS
+from dashboard.i18n import translate
 from tests.browser.harness import (
     ARTIFACTS,
     app_server,
@@ -37,6 +37,7 @@ from tests.browser.harness import (
     wait_until_idle,
     wait_until_settled,
     widget,
+    words,
 )
 
 missing = browser_missing()
@@ -49,12 +50,13 @@ SHOTS = ARTIFACTS / "e2e"
 RENDER = 30_000
 RUN = 180_000
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
+DATA_SUMMARY = ("{rows:,} rows used: {train:,} for training (X_train, y_train), {test:,} held out for testing (X_test, "
+                "y_test); {features} features; predicting {target}.")
 
 
-def s(key: str, lang: str, **params) -> str:
-    """The app's words for ``key`` in ``lang``, as the browser shows them."""
-    text = STRINGS[key][lang]
-    return plain(text.format(**params) if params else text)
+def s(english: str, lang: str, **params) -> str:
+    """The app's words for ``english`` in ``lang``, as the browser shows them."""
+    return plain(translate(english, lang, **params))
 
 
 @pytest.fixture(scope="module")
@@ -175,14 +177,14 @@ def train(page, lang: str, epochs: int, shot: str | None = None, hidden: str | N
     """Set the form, press Start and wait for the results; returns the live chart sampled every quarter second while
     the run went. ``shot``: a screenshot's name, taken the first time the chart has grown during the run."""
     if hidden:
-        fill_in_form(page, "stTextInput", s("tr.hidden", lang), hidden)
-    fill_in_form(page, "stNumberInput", s("tr.epochs", lang), str(epochs))
+        fill_in_form(page, "stTextInput", s("Hidden layers", lang), hidden)
+    fill_in_form(page, "stNumberInput", s("Epochs", lang), str(epochs))
     if smallest_batches:  # batch size 1 and a point every 10 batches: thousands of steps, a run of some seconds
-        assert set_slider_to_lowest(page, s("tr.batch_size", lang)) == "1"
-        assert set_slider_to_lowest(page, s("tr.report_every", lang)) == "10"
-    button(page, s("tr.start", lang), "stFormSubmitButton").click()
+        assert set_slider_to_lowest(page, s("Batch size", lang)) == "1"
+        assert set_slider_to_lowest(page, s("Plot every N batches", lang)) == "10"
+    button(page, s("Start training", lang), "stFormSubmitButton").click()
     samples, shot_taken = [], False
-    results = heading(page, "tr.results", lang)
+    results = heading(page, "4. Results", lang)
     page.wait_for_timeout(500)
     deadline = time.monotonic() + RUN / 1000
     while not results.count() and time.monotonic() < deadline:
@@ -190,7 +192,7 @@ def train(page, lang: str, epochs: int, shot: str | None = None, hidden: str | N
         samples.append(sample)
         seen = [x["points"] for x in samples if x["running"] and x["points"]]
         if shot and not shot_taken and len(seen) > 1 and seen[-1] > seen[0]:
-            snap(page, shot, at=heading(page, "tr.live", lang))
+            snap(page, shot, at=heading(page, "3. Training", lang))
             shot_taken = True
         page.wait_for_timeout(250)
     results.wait_for(timeout=RENDER)
@@ -205,15 +207,15 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     # Tensors: the lecture's unsqueeze example, then a chain typed by hand
     page.goto(f"{server}/?lang={lang}")
     wait_until_idle(page)
-    assert main(page).locator("h1").first.inner_text().strip() == s("ten.title", lang)
+    assert main(page).locator("h1").first.inner_text().strip() == s("Tensor playground", lang)
     if lang == "ko":  # Korean set in a real CJK font, not tofu boxes
         assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK KR\"', '텐서')") or \
             page.evaluate("() => document.fonts.check('16px sans-serif', '텐서')")
-    choose(page, widget(page, "stSelectbox", s("ten.presets", lang)), "a.unsqueeze(1)")
-    step1 = s("ten.step", lang, i=1, code="a.unsqueeze(1)")
+    choose(page, widget(page, "stSelectbox", s("The lecture's examples", lang)), "a.unsqueeze(1)")
+    step1 = s("Step {i}: `{code}`", lang, i=1, code="a.unsqueeze(1)")
     wait_for_text(page, step1)
     wait_for_text(page, "torch.Size([1, 1, 4])")
-    ops = widget(page, "stTextInput", s("ten.chain_text", lang)).locator("input")
+    ops = widget(page, "stTextInput", s("Operations on `a` (edit freely)", lang)).locator("input")
     assert ops.input_value() == "unsqueeze(1)"
     assert "torch.Size([1, 1, 4])" in between(main_text(page), step1)
     assert "(1, 1, 4)" in between(main_text(page), step1)  # NumPy's side agrees
@@ -221,19 +223,19 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     ops.fill("view(2, -1).flatten()")
     with rerun_of(page):
         ops.press("Enter")
-    step2 = s("ten.step", lang, i=2, code="a.view(2, -1).flatten()")
+    step2 = s("Step {i}: `{code}`", lang, i=2, code="a.view(2, -1).flatten()")
     wait_for_text(page, step2)
     text = main_text(page)
-    first = s("ten.step", lang, i=1, code="a.view(2, -1)")
+    first = s("Step {i}: `{code}`", lang, i=1, code="a.view(2, -1)")
     assert "torch.Size([2, 2])" in between(text, first, step2)
     assert "torch.Size([4])" in between(text, step2)
     assert main(page).locator('[data-testid="stAlert"]').count() == 0  # no error, no disagreement with NumPy
     snap(page, f"learner-{lang}-1-tensors", at=main(page).get_by_text(first))
 
     # Activations: drop Tanh, add GELU; the chart's traces (and its legend) follow, each with its derivative
-    go_to(page, s("nav.activations", lang), s("act.title", lang))
-    choices = widget(page, "stMultiSelect", s("act.choose", lang))
-    derivative = s("act.derivative", lang)
+    go_to(page, s("Activations", lang), s("Activation functions", lang))
+    choices = widget(page, "stMultiSelect", s("Activations", lang))
+    derivative = s("derivative", lang)
     choices.locator('button[aria-label="Remove Tanh"]').click()
     wait_for_curves(page, ["Sigmoid", "ReLU"], derivative)  # redrawn before the next change, so none is lost
     choose(page, choices, "GELU")
@@ -245,11 +247,11 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     snap(page, f"learner-{lang}-2-activations")
 
     # Train: the bundled diabetes data, a short run whose chart grows while it trains
-    go_to(page, s("nav.train", lang), s("tr.title", lang))
-    diabetes = s("tr.source.diabetes", lang)
-    widget(page, "stRadio", s("tr.source", lang)).locator('[data-testid="stRadioOption"]',
+    go_to(page, s("Train", lang), s("Train an MLP regressor", lang))
+    diabetes = s("Diabetes (bundled, offline)", lang)
+    widget(page, "stRadio", s("Data set", lang)).locator('[data-testid="stRadioOption"]',
                                                           has_text=exactly(diabetes)).click()
-    wait_for_text(page, shown(STRINGS["tr.data_summary"][lang], target="progression", features=10))
+    wait_for_text(page, shown(words(DATA_SUMMARY, lang), target="progression", features=10))
     samples = train(page, lang, epochs=15, shot=f"learner-{lang}-3-train-running", hidden="512, 512",
                     smallest_batches=True)
     running = [x for x in samples if x["running"] and x["points"] > 0]
@@ -258,38 +260,39 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     later = [x for x in running if x["points"] > first_seen["points"]]
     assert later, f"the live chart did not grow while the run went: {running}"
     assert later[0]["last"] != first_seen["last"]
-    wait_for_text(page, s("tr.state.finished", lang, epochs=15))
+    wait_for_text(page, s("Finished: {epochs} epochs.", lang, epochs=15))
     assert main(page).locator('[data-testid="stException"]').count() == 0
     final = plotly_traces(page, "tr_live_chart")
     assert [t["points"] for t in final][-2:] == [15, 15], final  # train and test loss: one point per epoch
-    snap(page, f"learner-{lang}-4-train-results", at=heading(page, "tr.live", lang))
+    snap(page, f"learner-{lang}-4-train-results", at=heading(page, "3. Training", lang))
 
     # Save the checkpoint under a name of one's own (Korean letters stay in Korean)
     name = "당뇨병-모델" if lang == "ko" else "diabetes-e2e"
-    name_field = widget(page, "stTextInput", s("tr.checkpoint_name", lang)).locator("input")
+    name_field = widget(page, "stTextInput", s("Checkpoint name", lang)).locator("input")
     name_field.fill(name)
-    button(page, s("tr.save_button", lang)).click()  # leaving the field commits the name, as a person's click does
-    wait_for_text(page, s("tr.saved", lang, name=name))
-    snap(page, f"learner-{lang}-5-saved", at=heading(page, "tr.save", lang, "h3"))
+    button(page, s("Save", lang)).click()  # leaving the field commits the name, as a person's click does
+    wait_for_text(page, s("Saved as {name}: it is now on the Predict page.", lang, name=name))
+    snap(page, f"learner-{lang}-5-saved", at=heading(page, "Save the model", lang, "h3"))
 
     # Reload the page (a new Streamlit session): the saved model is still this browser's own
     page.reload()
     wait_until_idle(page)
 
     # Predict: the checkpoint is listed as mine; the form's medians give a prediction and its typical error
-    go_to(page, s("nav.predict", lang), s("pr.title", lang))
-    chosen = widget(page, "stSelectbox", s("pr.choose", lang)).locator("input")
-    assert chosen.input_value() == f"{name} ({s('pr.mine', lang)})"
-    button(page, s("pr.predict", lang), "stFormSubmitButton").click()
+    go_to(page, s("Predict", lang), s("Predict with a saved model", lang))
+    chosen = widget(page, "stSelectbox", s("Checkpoint", lang)).locator("input")
+    assert chosen.input_value() == f"{name} ({s('mine', lang)})"
+    button(page, s("Predict", lang), "stFormSubmitButton").click()
     metric = main(page).locator('[data-testid="stMetric"]')
     metric.wait_for(timeout=RENDER)
     assert metric.locator('[data-testid="stMetricLabel"]').inner_text().strip() == \
-        s("pr.answer", lang, target="progression")
+        s("Predicted {target}", lang, target="progression")
     value = metric.locator('[data-testid="stMetricValue"]').inner_text()
     assert re.search(r"\d", value), value
-    wait_for_text(page, shown(STRINGS["pr.typically"][lang]))
+    wait_for_text(page, shown(words("On the test rows this model was typically off by about **{mae}** (its test MAE).",
+                                    lang)))
     assert main(page).locator('[data-testid="stException"]').count() == 0
-    snap(page, f"learner-{lang}-6-predict", at=heading(page, "pr.one", lang))
+    snap(page, f"learner-{lang}-6-predict", at=heading(page, "2. Predict one row", lang))
 
 
 # --- the analyst ----------------------------------------------------------------------------------------------------
@@ -319,49 +322,52 @@ def test_analysts_path_from_a_csv_to_scored_rows(server, page, lang, tmp_path):
     # Train: upload the CSV, choose the target, read what became of the columns, train, save
     page.goto(f"{server}/train?lang={lang}")
     wait_until_idle(page)
-    widget(page, "stRadio", s("tr.source", lang)).locator('[data-testid="stRadioOption"]',
-                                                          has_text=exactly(s("tr.source.csv", lang))).click()
-    uploader = widget(page, "stFileUploader", s("tr.upload", lang))
+    widget(page, "stRadio", s("Data set", lang)).locator('[data-testid="stRadioOption"]',
+                                                          has_text=exactly(s("Your CSV", lang))).click()
+    uploader = widget(page, "stFileUploader", s("Upload a CSV (comma or semicolon separated; UTF-8 or CP949)", lang))
     uploader.locator('input[type="file"]').set_input_files(str(data_csv))
-    target = widget(page, "stSelectbox", s("tr.target", lang))
+    target = widget(page, "stSelectbox", s("Target: the column to predict", lang))
     target.wait_for(timeout=RENDER)
     assert target.locator("input").input_value() == "age"  # the last numeric column, until the analyst chooses
     choose(page, target, "price")
-    wait_for_text(page, shown(STRINGS["tr.data_summary"][lang], rows=240, target="price", features=3))
-    main(page).locator('[data-testid="stExpander"] summary', has_text=s("tr.columns", lang)).click()
-    wait_for_text(page, s("tr.column_encoded", lang, column="city", categories="Busan, Daegu, Seoul"))
-    wait_for_text(page, s("tr.columns_used", lang, columns="area, age"))
+    wait_for_text(page, shown(words(DATA_SUMMARY, lang), rows=240, target="price", features=3))
+    main(page).locator('[data-testid="stExpander"] summary',
+                       has_text=s("Columns used, encoded and dropped", lang)).click()
+    wait_for_text(page, s("**{column}**: text, one-hot encoded ({categories})", lang, column="city",
+                          categories="Busan, Daegu, Seoul"))
+    wait_for_text(page, s("Numeric features: {columns}", lang, columns="area, age"))
     train(page, lang, epochs=30)
-    wait_for_text(page, s("tr.state.finished", lang, epochs=30))
+    wait_for_text(page, s("Finished: {epochs} epochs.", lang, epochs=30))
     name = f"flats-{lang}"
-    name_field = widget(page, "stTextInput", s("tr.checkpoint_name", lang)).locator("input")
+    name_field = widget(page, "stTextInput", s("Checkpoint name", lang)).locator("input")
     assert name_field.input_value() == "flats-run"  # the file's name suggests one
     name_field.fill(name)
-    button(page, s("tr.save_button", lang)).click()  # leaving the field commits the name, as a person's click does
-    wait_for_text(page, s("tr.saved", lang, name=name))
-    snap(page, f"analyst-{lang}-1-trained", at=heading(page, "tr.results", lang))
+    button(page, s("Save", lang)).click()  # leaving the field commits the name, as a person's click does
+    wait_for_text(page, s("Saved as {name}: it is now on the Predict page.", lang, name=name))
+    snap(page, f"analyst-{lang}-1-trained", at=heading(page, "4. Results", lang))
 
     # Predict: score a CSV with one bad row (line 4 of the file: a word where a number belongs)
-    go_to(page, s("nav.predict", lang), s("pr.title", lang))
-    assert widget(page, "stSelectbox", s("pr.choose", lang)).locator("input").input_value() == \
-        f"{name} ({s('pr.mine', lang)})"
+    go_to(page, s("Predict", lang), s("Predict with a saved model", lang))
+    assert widget(page, "stSelectbox", s("Checkpoint", lang)).locator("input").input_value() == \
+        f"{name} ({s('mine', lang)})"
     rows_csv = tmp_path / "new-flats.csv"
     rows = pd.DataFrame({"id": [101, 102, 103, 104, 105], "city": ["Seoul", "Busan", "Daegu", "Seoul", "Busan"],
                          "area": ["55", "80", "lots", "62", "90"], "age": [3, 10, 5, 20, 1]})
     rows.to_csv(rows_csv, index=False)
-    widget(page, "stFileUploader", s("pr.batch_upload", lang)).locator('input[type="file"]').set_input_files(
+    widget(page, "stFileUploader", s("CSV of feature rows", lang)).locator('input[type="file"]').set_input_files(
         str(rows_csv))
-    wait_for_text(page, s("pr.scored", lang, n=4, total=5))
-    wait_for_text(page, s("pr.bad_rows", lang, n=1))
+    wait_for_text(page, s("Predicted {n:,} of {total:,} rows.", lang, n=4, total=5))
+    wait_for_text(page, s("{n:,} row(s) could not be predicted; they stay in the file with an empty prediction and a "
+                          "note. The problems, by line of the file:", lang, n=1))
     problems = main(page).locator('[data-testid="stDataFrame"]').filter(
-        has=page.locator('[role="columnheader"]', has_text=exactly(s("pr.line", lang))))
+        has=page.locator('[role="columnheader"]', has_text=exactly(s("line", lang))))
     problems.wait_for(timeout=RENDER)
     cells = dataframe_cells(problems)
     assert cells[:3] == ["4", "area", "lots"], cells  # line 4 of the file: the header is line 1
-    snap(page, f"analyst-{lang}-2-scored", at=heading(page, "pr.batch", lang))
+    snap(page, f"analyst-{lang}-2-scored", at=heading(page, "3. Score a CSV", lang))
 
     with page.expect_download(timeout=RENDER) as download:
-        button(page, s("pr.download_csv", lang), "stDownloadButton").click()
+        button(page, s("Download the CSV with predictions", lang), "stDownloadButton").click()
     assert download.value.suggested_filename == "new-flats-predicted.csv"
     scored = pd.read_csv(download.value.path(), encoding="utf-8-sig")
     assert len(scored) == len(rows)

@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-from dashboard.strings import STRINGS
 from tests.browser.harness import (
     ARTIFACTS,
     app_server,
@@ -84,7 +83,7 @@ def test_the_harness_waits_for_the_run_an_action_caused(browser_page):
     wait_until_idle(page)
     before = runs_finished(page)
     assert before >= 1
-    ops = widget(page, "stTextInput", STRINGS["ten.chain_text"]["en"]).locator("input")
+    ops = widget(page, "stTextInput", "Operations on `a` (edit freely)").locator("input")
     for chain, shape in (("view(4, 1)", "torch.Size([4, 1])"), ("view(2, 2)", "torch.Size([2, 2])")):
         ops.fill(chain)
         with rerun_of(page):

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from core.errors import TensorOpError
+from core.errors import N_, TensorOpError
 from core.lessons.tensors.explain import _bad_size, _explain
 from core.lessons.tensors.numpy_side import _note_disagreement, _numpy_step
 from core.lessons.tensors.ops import Op, _expand_target, validate_ops
@@ -81,7 +81,7 @@ def _torch_step(step: Step, t: torch.Tensor, var: str, a: torch.Tensor) -> tuple
     except (RuntimeError, IndexError) as err:
         step.error = _explain(op, t, var)
         if step.error is None:
-            step.error = TensorOpError(f"PyTorch could not do {var}.{op}: {err}", code="torch_error",
+            step.error = TensorOpError(N_("PyTorch could not do {call}: {detail}"), code="torch_error",
                                        call=f"{var}.{op}", detail=str(err))
         step.torch_message = f"{type(err).__name__}: {err}"
         return None, False

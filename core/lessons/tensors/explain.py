@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from core.errors import TensorOpError
+from core.errors import N_, TensorOpError
 from core.lessons.tensors.helpers import _tuple_text
 from core.lessons.tensors.ops import Op
 
@@ -19,8 +19,8 @@ def _explain(op: Op, t: torch.Tensor, var: str) -> TensorOpError | None:
     if op.name == "unsqueeze":
         return _explain_dims(op.args, t, call, extra=1)
     if op.name == "size" and t.dim() == 0:
-        return TensorOpError(f"{call}: a 0-D tensor (a single number) has no dimensions to ask the size of; "
-                             "size() gives its empty shape, torch.Size([]).", code="no_dims", call=call)
+        return TensorOpError(N_("{call}: a 0-D tensor (a single number) has no dimensions to ask the size of; "
+                                "size() gives its empty shape, torch.Size([])."), code="no_dims", call=call)
     if op.name in ("squeeze", "transpose", "size"):
         return _explain_dims(op.args, t, call)
     if op.name == "flatten":
@@ -28,9 +28,9 @@ def _explain(op: Op, t: torch.Tensor, var: str) -> TensorOpError | None:
     if op.name == "permute":
         return _explain_permute(op, t, call)
     if op.name == "t" and t.dim() > 2:
-        return TensorOpError(f"{call}: t() transposes tensors of at most 2 dimensions, and this one has {t.dim()} "
-                             f"(shape {_tuple_text(t.shape)}). Use transpose(dim0, dim1) to swap two dimensions, or "
-                             "permute(...) to put them all in a new order.", code="t_rank", call=call, rank=t.dim(),
+        return TensorOpError(N_("{call}: t() transposes tensors of at most 2 dimensions, and this one has {rank} "
+                                "(shape {shape}). Use transpose(dim0, dim1) to swap two dimensions, or permute(...) "
+                                "to put them all in a new order."), code="t_rank", call=call, rank=t.dim(),
                              shape=_tuple_text(t.shape))
     if op.name == "expand":
         return _explain_expand(op, t, call)
@@ -40,8 +40,8 @@ def _explain(op: Op, t: torch.Tensor, var: str) -> TensorOpError | None:
 def _explain_shape(op: Op, t: torch.Tensor, var: str, call: str) -> TensorOpError | None:
     sizes, numel = op.args, t.numel()
     if sizes.count(-1) > 1:
-        return TensorOpError(f"{call} has more than one -1: PyTorch can work out only one size from the others. "
-                             f"Give all sizes but one as numbers, e.g. {op.name}({_example_shape(numel)}).",
+        return TensorOpError(N_("{call} has more than one -1: PyTorch can work out only one size from the others. "
+                                "Give all sizes but one as numbers, e.g. {example}."),
                              code="two_minus_one", call=call, example=f"{op.name}({_example_shape(numel)})")
     for size in sizes:
         if size < -1:
@@ -51,20 +51,19 @@ def _explain_shape(op: Op, t: torch.Tensor, var: str, call: str) -> TensorOpErro
     if not fits:
         shapes = ", ".join(_tuple_text(s) for s in _fitting_shapes(numel))
         example = f"{op.name}({_example_shape(numel)})"
-        return TensorOpError(f"{call} does not fit: the tensor has {numel} elements, but the sizes given multiply "
-                             f"to {product} (with a -1, {numel} must be a multiple of that). Shapes with {numel} "
-                             f"elements: {shapes}; or let PyTorch work out one size with -1, e.g. {example}.",
+        return TensorOpError(N_("{call} does not fit: the tensor has {numel} elements, but the sizes given multiply "
+                                "to {product} (with a -1, {numel} must be a multiple of that). Shapes with {numel} "
+                                "elements: {shapes}; or let PyTorch work out one size with -1, e.g. {example}."),
                              code="shape_mismatch", call=call, numel=numel, product=product, shapes=shapes,
                              example=example)
     if op.name == "view":
         args = ", ".join(map(str, sizes))
-        return TensorOpError(f"{call} cannot work here: {var} is not contiguous. Its elements are not stored in "
-                             f"memory in row order (shape {_tuple_text(t.shape)}, strides {_tuple_text(t.stride())}), "
-                             "because an operation such as t(), transpose, permute or expand changed only the strides, "
-                             "not the data. view never copies, so it refuses. Fix: "
-                             f"{var}.contiguous().view({args}) copies the data into row order first, or "
-                             f"{var}.reshape({args}) copies only when it must.", code="view_non_contiguous",
-                             call=call, shape=_tuple_text(t.shape), strides=_tuple_text(t.stride()),
+        return TensorOpError(N_("{call} cannot work here: {var} is not contiguous. Its elements are not stored in "
+                                "memory in row order (shape {shape}, strides {strides}), because an operation such as "
+                                "t(), transpose, permute or expand changed only the strides, not the data. view "
+                                "never copies, so it refuses. Fix: {fix} copies the data into row order first, or "
+                                "{fix_reshape} copies only when it must."), code="view_non_contiguous",
+                             call=call, var=var, shape=_tuple_text(t.shape), strides=_tuple_text(t.stride()),
                              fix=f"{var}.contiguous().view({args})", fix_reshape=f"{var}.reshape({args})")
     return None
 
@@ -73,8 +72,8 @@ def _explain_dims(dims: Sequence[int], t: torch.Tensor, call: str, extra: int = 
     low, high = _dim_range(t.dim() + extra)
     for dim in dims:
         if not low <= dim <= high:
-            return TensorOpError(f"{call}: dimension {dim} is out of range for a {t.dim()}-D tensor of shape "
-                                 f"{_tuple_text(t.shape)}; use {low}..{high} (negative numbers count from the end).",
+            return TensorOpError(N_("{call}: dimension {dim} is out of range for a {rank}-D tensor of shape {shape}; "
+                                    "use {low}..{high} (negative numbers count from the end)."),
                                  code="dim_out_of_range", call=call, dim=dim, rank=t.dim(),
                                  shape=_tuple_text(t.shape), low=low, high=high)
     return None
@@ -86,9 +85,9 @@ def _explain_flatten(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None
         return out_of_range
     start, end = (d % max(t.dim(), 1) for d in op.args)
     if start > end:
-        return TensorOpError(f"{call}: start_dim {op.args[0]} comes after end_dim {op.args[1]} in this "
-                             f"{t.dim()}-D tensor; flatten joins the dimensions from start_dim to end_dim, so "
-                             "start_dim must not come after end_dim.", code="flatten_order", call=call,
+        return TensorOpError(N_("{call}: start_dim {start} comes after end_dim {end} in this {rank}-D tensor; "
+                                "flatten joins the dimensions from start_dim to end_dim, so start_dim must not come "
+                                "after end_dim."), code="flatten_order", call=call,
                              start=op.args[0], end=op.args[1], rank=t.dim())
     return None
 
@@ -96,33 +95,35 @@ def _explain_flatten(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None
 def _explain_permute(op: Op, t: torch.Tensor, call: str) -> TensorOpError:
     rank = t.dim()
     example = f"permute({', '.join(str(d) for d in reversed(range(rank)))})"
-    return TensorOpError(f"{call}: permute needs every dimension of this {rank}-D tensor exactly once, in the new "
-                         f"order: a rearrangement of {', '.join(map(str, range(rank)))}, e.g. {example}.",
-                         code="bad_permutation", call=call, rank=rank, example=example)
+    return TensorOpError(N_("{call}: permute needs every dimension of this {rank}-D tensor exactly once, in the new "
+                            "order: a rearrangement of {dims}, e.g. {example}."),
+                         code="bad_permutation", call=call, rank=rank, example=example,
+                         dims=", ".join(map(str, range(rank))))
 
 
 def _explain_expand(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None:
     sizes, shape = op.args, tuple(t.shape)
     new = len(sizes) - len(shape)
     if new < 0:
-        return TensorOpError(f"{call} gives {len(sizes)} size(s) for a {len(shape)}-D tensor of shape "
-                             f"{_tuple_text(shape)}; expand needs at least one size per dimension (new dimensions "
-                             "are added at the front).", code="expand_rank", call=call, count=len(sizes),
+        return TensorOpError(N_("{call} gives {count} size(s) for a {rank}-D tensor of shape {shape}; expand needs "
+                                "at least one size per dimension (new dimensions are added at the front)."),
+                             code="expand_rank", call=call, count=len(sizes),
                              rank=len(shape), shape=_tuple_text(shape))
     if -1 in sizes[:new]:
-        return TensorOpError(f"{call}: -1 means 'keep this size', but a new leading dimension has no size to keep; "
-                             "give it a number.", code="expand_new_minus_one", call=call)
+        return TensorOpError(N_("{call}: -1 means 'keep this size', but a new leading dimension has no size to "
+                                "keep; give it a number."), code="expand_new_minus_one", call=call)
     for dim, (old, wanted) in enumerate(zip(shape, sizes[new:], strict=True)):
         if wanted not in (-1, old) and old != 1:
-            return TensorOpError(f"{call}: dimension {dim} has size {old}, and expand can only stretch dimensions of "
-                                 f"size 1 (keep a size with -1 or the same number). It copies nothing: a stretched "
-                                 "dimension repeats the same memory with stride 0.", code="expand_mismatch",
+            return TensorOpError(N_("{call}: dimension {dim} has size {size}, and expand can only stretch dimensions "
+                                    "of size 1 (keep a size with -1 or the same number). It copies nothing: a "
+                                    "stretched dimension repeats the same memory with stride 0."),
+                                 code="expand_mismatch",
                                  call=call, dim=dim, size=old, wanted=wanted)
     return None
 
 
 def _bad_size(call: str, size: int) -> TensorOpError:
-    return TensorOpError(f"{call}: sizes must be whole numbers of at least 1, or -1; {size} is not allowed.",
+    return TensorOpError(N_("{call}: sizes must be whole numbers of at least 1, or -1; {size} is not allowed."),
                          code="bad_size", call=call, size=size)
 
 

@@ -1,5 +1,5 @@
 """The NumPy side of a step: the NumPy equivalent of each operation, and the notes where PyTorch and NumPy
-behave differently (``Step.disagree_code`` and ``Step.disagree_params``, translated by dashboard/error_strings.py)."""
+behave differently (``Step.disagree_code``, and the marked ``disagree_template`` with its ``disagree_params``)."""
 
 import math
 from collections.abc import Callable
@@ -13,6 +13,7 @@ from core.lessons.tensors.helpers import _tuple_text
 from core.lessons.tensors.ops import Op, _expand_target
 from core.lessons.tensors.results import NumpySide, Step, _array_facts
 from core.lessons.tensors.spec import MAX_ELEMENTS
+from core.messages import N_, render
 
 
 def _numpy_equivalent(op: Op, shape: tuple[int, ...]) -> tuple[str, Callable[[np.ndarray], Any]] | None:
@@ -91,11 +92,12 @@ def _note_disagreement(step: Step, t: torch.Tensor) -> None:
     """Explain where PyTorch and NumPy behave differently at this step, if they do."""
     found = _disagreement(step, t)
     if found:
-        step.disagree_code, step.disagree, step.disagree_params = found
+        step.disagree_code, step.disagree_template, step.disagree_params = found
+        step.disagree = render(step.disagree_template, step.disagree_params)
 
 
 def _disagreement(step: Step, t: torch.Tensor) -> tuple[str, str, dict] | None:
-    """(code, message, params) where the two libraries differ on input ``t``, judged from both sides' results."""
+    """(code, template, params) where the two libraries differ on input ``t``, judged from both sides' results."""
     side, op = step.numpy, step.op
     if side is None:
         return None
@@ -105,23 +107,22 @@ def _disagreement(step: Step, t: torch.Tensor) -> tuple[str, str, dict] | None:
     if numpy_failed and not step.error:
         if op.name == "squeeze" and op.args and t.dim() > 0:  # a 0-D tensor has no size to name
             dim, size = op.args[0], t.shape[op.args[0]]
-            return "squeeze_not_one", (
-                f"squeeze({dim}) on a dimension of size {size}: PyTorch returns the tensor unchanged, while NumPy "
+            return "squeeze_not_one", N_(
+                "squeeze({dim}) on a dimension of size {size}: PyTorch returns the tensor unchanged, while NumPy "
                 "raises an error, because np.squeeze removes only axes of size 1."), {"dim": dim, "size": size}
-        return "numpy_only_fails", f"NumPy raises an error here ({side.error}), PyTorch does not.", {
+        return "numpy_only_fails", N_("NumPy raises an error here ({numpy_error}), PyTorch does not."), {
             "numpy_error": side.error}
     if step.error or numpy_failed or step.tensor is None or side.array is None:
         return None
     if step.tensor.shape != side.array.shape:
         params = {"torch_shape": _tuple_text(step.tensor.shape), "numpy_shape": _tuple_text(side.array.shape)}
-        return "shape_differs", (f"PyTorch gives shape {params['torch_shape']}, NumPy gives "
-                                 f"{params['numpy_shape']}."), params
+        return "shape_differs", N_("PyTorch gives shape {torch_shape}, NumPy gives {numpy_shape}."), params
     if step.tensor.shares_memory and not side.array.shares_memory:
-        return "memory_torch_only", ("PyTorch's result still shares memory with a (a view), but NumPy's is a copy: "
-                                     "changing it would not change a."), {}
+        return "memory_torch_only", N_("PyTorch's result still shares memory with a (a view), but NumPy's is a "
+                                       "copy: changing it would not change a."), {}
     if side.array.shares_memory and not step.tensor.shares_memory:
-        return "memory_numpy_only", ("NumPy's result still shares memory with a (a view), but PyTorch's is a copy: "
-                                     "changing it would not change a."), {}
+        return "memory_numpy_only", N_("NumPy's result still shares memory with a (a view), but PyTorch's is a "
+                                       "copy: changing it would not change a."), {}
     return None
 
 
@@ -129,16 +130,16 @@ def _torch_only_fails(step: Step, t: torch.Tensor) -> tuple[str, str, dict]:
     side, code = step.numpy, step.error.code
     numpy_shape = _tuple_text(side.array.shape) if side.array else str(side.value)
     if code == "view_non_contiguous":
-        return "view_copies", (
+        return "view_copies", N_(
             "PyTorch's view refuses a tensor that is not contiguous, but NumPy's reshape silently copies the data "
-            f"instead (shape {numpy_shape}; np.shares_memory with a is "
-            f"{side.array.shares_memory}), so changing the result may not change a."), {
+            "instead (shape {numpy_shape}; np.shares_memory with a is {shares_memory}), so changing the result may "
+            "not change a."), {
             "numpy_shape": numpy_shape, "shares_memory": side.array.shares_memory}
     if code == "t_rank":
         reverse = ", ".join(str(d) for d in reversed(range(t.dim())))
-        return "t_reverses_all", (
-            f"PyTorch's t() works only up to 2-D, while NumPy's .T reverses all the axes: shape "
-            f"{_tuple_text(t.shape)} becomes {numpy_shape}. In PyTorch, permute({reverse}) does that."), {
+        return "t_reverses_all", N_(
+            "PyTorch's t() works only up to 2-D, while NumPy's .T reverses all the axes: shape {shape} becomes "
+            "{numpy_shape}. In PyTorch, {permute} does that."), {
             "shape": _tuple_text(t.shape), "numpy_shape": numpy_shape, "permute": f"permute({reverse})"}
-    return "torch_only_fails", f"PyTorch raises an error here, but NumPy's {side.code} gives {numpy_shape}.", {
+    return "torch_only_fails", N_("PyTorch raises an error here, but NumPy's {numpy_code} gives {numpy_shape}."), {
         "numpy_code": side.code, "numpy_shape": numpy_shape}

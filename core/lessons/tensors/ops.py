@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.errors import TensorOpError
+from core.errors import N_, TensorOpError
 from core.lessons.tensors.helpers import _is_int, _short
 from core.lessons.tensors.spec import MAX_ARG, MAX_OPS, MAX_OPS_TEXT, MAX_RANK
 
@@ -61,13 +61,13 @@ def validate_ops(ops: Sequence[Op]) -> list[Op]:
     """The chain as a list, after checking names, argument counts and types, length, and that size() comes last."""
     ops = list(ops)
     if len(ops) > MAX_OPS:
-        raise TensorOpError(f"A chain can have at most {MAX_OPS} operations; this one has {len(ops)}.",
+        raise TensorOpError(N_("A chain can have at most {limit} operations; this one has {count}."),
                             code="too_many_ops", count=len(ops), limit=MAX_OPS)
     for i, op in enumerate(ops):
         _check_op(op)
         if op.name == "size" and i < len(ops) - 1:
-            raise TensorOpError(f"{op} gives a number, not a tensor, so nothing can follow it: move it to the end "
-                                "or remove the operations after it.", code="after_size", call=str(op))
+            raise TensorOpError(N_("{call} gives a number, not a tensor, so nothing can follow it: move it to the end "
+                                   "or remove the operations after it."), code="after_size", call=str(op))
     return ops
 
 
@@ -75,18 +75,18 @@ def _check_op(op: Op) -> None:
     if not isinstance(op, Op):
         raise TypeError(f"expected an Op, got {type(op).__name__}")  # a programming error, not a user's
     if not isinstance(op.name, str) or op.name not in _ARITY:
-        raise TensorOpError(f"{_short(op.name)} is not one of the operations here. Choose one of: "
-                            f"{', '.join(OPS)}.", code="unknown_op", name=_short(op.name), allowed=", ".join(OPS))
+        raise TensorOpError(N_("{name} is not one of the operations here. Choose one of: {allowed}."),
+                            code="unknown_op", name=_short(op.name), allowed=", ".join(OPS))
     low, high = _ARITY[op.name]
     args = op.args if isinstance(op.args, tuple) else ()
     good_values = isinstance(op.args, tuple) and all(_is_int(x) and -MAX_ARG <= x <= MAX_ARG for x in args)
     if not good_values or not low <= len(args) <= high:
         count = f"{low}" if low == high else f"{low} to {high}"
         got = _short(", ".join(map(repr, op.args)) if isinstance(op.args, tuple) else op.args)
-        raise TensorOpError(f"Write it as {OP_USAGE[op.name]}: {op.name} takes {count} whole number(s), each from "
-                            f"{-MAX_ARG:,} to {MAX_ARG:,}; got {op.name}({got}).", code="bad_args",
+        raise TensorOpError(N_("Write it as {usage}: {name} takes {count} whole number(s), each from {lowest:,} to "
+                               "{limit:,}; got {name}({got})."), code="bad_args",
                             name=op.name, usage=OP_USAGE[op.name], min_args=low, max_args=high, got=got,
-                            limit=MAX_ARG)
+                            limit=MAX_ARG, lowest=-MAX_ARG, count=count)
 
 
 def ops_to_text(ops: Sequence[Op]) -> str:
@@ -107,8 +107,8 @@ def parse_ops(text: str) -> list[Op]:
     an empty text (or just "a") is an empty chain.
     """
     if len(text) > MAX_OPS_TEXT:
-        raise TensorOpError(f"The operations text is {len(text):,} characters long; at most {MAX_OPS_TEXT:,} are "
-                            "read.", code="ops_too_long", length=len(text), limit=MAX_OPS_TEXT)
+        raise TensorOpError(N_("The operations text is {length:,} characters long; at most {limit:,} are read."),
+                            code="ops_too_long", length=len(text), limit=MAX_OPS_TEXT)
     if text.strip() in ("", "a"):
         return []
     ops, pos = [], _PREFIX.match(text).end()
@@ -143,9 +143,9 @@ def _parse_args(inner: str, text: str, offset: int) -> tuple[int, ...]:
 
 def _ops_syntax(text: str, pos: int) -> TensorOpError:
     near = text[pos:pos + 20] or "(the end)"
-    return TensorOpError(f"Could not read the operations at character {pos + 1}: {near!r}. Write them like "
-                         "view(2, -1).flatten(): a name, whole numbers in parentheses separated by commas, and a dot "
-                         "between operations.", code="ops_syntax", position=pos + 1, near=near)
+    return TensorOpError(N_("Could not read the operations at character {position}: {near!r}. Write them like "
+                            "view(2, -1).flatten(): a name, whole numbers in parentheses separated by commas, and a "
+                            "dot between operations."), code="ops_syntax", position=pos + 1, near=near)
 
 
 def _expand_target(sizes: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...] | None:

@@ -53,8 +53,9 @@ class Step:
     error: TensorOpError | None = None  # why PyTorch refused, with the fix
     torch_message: str | None = None  # PyTorch's own message when it refused, e.g. "view size is not compatible..."
     numpy: NumpySide | None = None  # None where NumPy stopped earlier, has no equivalent, or a playground cap applied
-    disagree: str | None = None  # how PyTorch and NumPy differ at this step
+    disagree: str | None = None  # how PyTorch and NumPy differ at this step, in English
     disagree_code: str | None = None
+    disagree_template: str | None = None  # the marked sentence ``disagree`` was made from, with its params
     disagree_params: dict = field(default_factory=dict)
 
     @property

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.errors import TensorOpError
+from core.errors import N_, TensorOpError
 from core.lessons.tensors.helpers import _is_int, _is_number, _short, _tuple_text, _where
 
 MAX_ELEMENTS = 10_000  # elements in any tensor made or produced (expand included: later steps would materialise it)
@@ -77,25 +77,25 @@ def make_tensor(spec: TensorSpec) -> torch.Tensor:
 
 def _check_source_and_dtype(spec: TensorSpec) -> torch.dtype:
     if spec.source not in SOURCES:
-        raise TensorOpError(f"Unknown way to make a tensor: {_short(spec.source)}. Choose one of "
-                            f"{', '.join(SOURCES)}.", code="unknown_source", source=_short(spec.source),
+        raise TensorOpError(N_("Unknown way to make a tensor: {source}. Choose one of {allowed}."),
+                            code="unknown_source", source=_short(spec.source),
                             allowed=", ".join(SOURCES))
     if spec.dtype not in DTYPES:
-        raise TensorOpError(f"Unknown dtype {_short(spec.dtype)}. Choose one of {', '.join(DTYPES)}.",
-                            code="unknown_dtype", dtype=_short(spec.dtype), allowed=", ".join(DTYPES))
+        raise TensorOpError(N_("Unknown dtype {dtype}. Choose one of {allowed}."), code="unknown_dtype",
+                            dtype=_short(spec.dtype), allowed=", ".join(DTYPES))
     if spec.source == "rand" and spec.dtype not in FLOAT_DTYPES:
-        raise TensorOpError(f"rand draws numbers between 0 and 1, so it makes float tensors only; choose float32 "
-                            f"or float64 instead of {spec.dtype}.", code="rand_needs_float", dtype=spec.dtype)
+        raise TensorOpError(N_("rand draws numbers between 0 and 1, so it makes float tensors only; choose float32 "
+                               "or float64 instead of {dtype}."), code="rand_needs_float", dtype=spec.dtype)
     if spec.source == "arange" and spec.dtype == "bool":
-        raise TensorOpError("arange counts 0, 1, 2, ..., which a bool tensor cannot hold; choose a number dtype, "
-                            "or zeros/ones for a bool tensor.", code="arange_not_bool")
+        raise TensorOpError(N_("arange counts 0, 1, 2, ..., which a bool tensor cannot hold; choose a number dtype, "
+                               "or zeros/ones for a bool tensor."), code="arange_not_bool")
     return DTYPES[spec.dtype]
 
 
 def _check_shape(shape) -> tuple[int, ...]:
     if not isinstance(shape, tuple) or not shape or not all(_is_int(s) and s >= 1 for s in shape):
-        raise TensorOpError(f"The shape must be 1 to {MAX_RANK} whole numbers of at least 1, e.g. (2, 3); "
-                            f"got {_short(shape)}.", code="bad_shape", shape=_short(shape), limit=MAX_RANK)
+        raise TensorOpError(N_("The shape must be 1 to {limit} whole numbers of at least 1, e.g. (2, 3); got "
+                               "{shape}."), code="bad_shape", shape=_short(shape), limit=MAX_RANK)
     if len(shape) > MAX_RANK:
         raise _too_many_dims(len(shape))
     _check_numel(math.prod(shape))  # before allocating: the product is exact, however large
@@ -104,20 +104,20 @@ def _check_shape(shape) -> tuple[int, ...]:
 
 def _check_seed(seed) -> int:
     if not _is_int(seed) or not 0 <= seed < 2**63:
-        raise TensorOpError(f"The seed must be a whole number from 0 to {2**63 - 1}; got {_short(seed)}.",
-                            code="bad_seed", seed=_short(seed))
+        raise TensorOpError(N_("The seed must be a whole number from 0 to {highest}; got {seed}."),
+                            code="bad_seed", seed=_short(seed), highest=2**63 - 1)
     return seed
 
 
 def _check_numel(numel: int) -> None:
     if numel > MAX_ELEMENTS:
-        raise TensorOpError(f"That tensor would have {numel:,} elements; the playground allows at most "
-                            f"{MAX_ELEMENTS:,}, so that no one can use up the shared server's memory. "
-                            "Use a smaller shape.", code="too_big", numel=numel, limit=MAX_ELEMENTS)
+        raise TensorOpError(N_("That tensor would have {numel:,} elements; the playground allows at most {limit:,}, "
+                               "so that no one can use up the shared server's memory. Use a smaller shape."),
+                            code="too_big", numel=numel, limit=MAX_ELEMENTS)
 
 
 def _too_many_dims(rank: int) -> TensorOpError:
-    return TensorOpError(f"That tensor would have {rank} dimensions; the playground allows at most {MAX_RANK}.",
+    return TensorOpError(N_("That tensor would have {rank} dimensions; the playground allows at most {limit}."),
                          code="too_many_dims", rank=rank, limit=MAX_RANK)
 
 
@@ -135,20 +135,20 @@ def parse_values(text: str, dtype: str = "float32") -> list:
     if len(text) <= _SCAN_LIMIT:  # counting is cheap, parsing is not: a list too big is told so by its size
         _check_numel(len(_NUMBER_TOKEN.findall(text)))
     if len(text) > MAX_TEXT:
-        raise TensorOpError(f"The values are {len(text):,} characters long; at most {MAX_TEXT:,} are read. For a "
-                            "big tensor, choose arange, zeros, ones or rand and a shape instead.",
+        raise TensorOpError(N_("The values are {length:,} characters long; at most {limit:,} are read. For a big "
+                               "tensor, choose arange, zeros, ones or rand and a shape instead."),
                             code="values_too_long", length=len(text), limit=MAX_TEXT)
     if not text.strip():
         raise _values_empty()
     try:
         value = ast.literal_eval(text.strip())
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise TensorOpError("Could not read the values. Type numbers in square brackets, separated by commas, e.g. "
-                            "[[2, 3, 4, 5]]; only plain numbers and True/False are read, nothing is run.",
+        raise TensorOpError(N_("Could not read the values. Type numbers in square brackets, separated by commas, "
+                               "e.g. [[2, 3, 4, 5]]; only plain numbers and True/False are read, nothing is run."),
                             code="values_syntax") from None
     if not isinstance(value, list | tuple):
-        raise TensorOpError(f"Put the numbers in square brackets, e.g. [[2, 3, 4, 5]]; got {_short(value)} "
-                            f"({type(value).__name__}).", code="values_not_list", found=_short(value),
+        raise TensorOpError(N_("Put the numbers in square brackets, e.g. [[2, 3, 4, 5]]; got {found} ({kind})."),
+                            code="values_not_list", found=_short(value),
                             kind=type(value).__name__)
     _check_numel(math.prod(_nested_shape(value, ())))
     value = _as_lists(value)
@@ -161,8 +161,8 @@ def _nested_shape(value, path: tuple[int, ...]) -> tuple[int, ...]:
     if _is_number(value):
         return ()
     if not isinstance(value, list | tuple):
-        raise TensorOpError(f"Only numbers (and True/False) can go in a tensor; found {_short(value)} at "
-                            f"{_where(path)}.", code="values_not_numbers", found=_short(value), where=_where(path))
+        raise TensorOpError(N_("Only numbers (and True/False) can go in a tensor; found {found} at {where}."),
+                            code="values_not_numbers", found=_short(value), where=_where(path))
     if len(path) >= MAX_RANK:
         raise _too_many_dims(len(path) + 1)
     if not value:
@@ -178,18 +178,18 @@ def _nested_shape(value, path: tuple[int, ...]) -> tuple[int, ...]:
 def _not_rectangular(path, i, shape, first) -> TensorOpError:
     here, there = _where(path + (i,)), _where(path + (0,))
     if not shape or not first:
-        return TensorOpError(f"Numbers and lists are mixed at the same level ({there} and {here}): every row of a "
-                             "tensor must be a list of the same length, e.g. [[1, 2], [3, 4]].",
+        return TensorOpError(N_("Numbers and lists are mixed at the same level ({first} and {where}): every row of "
+                                "a tensor must be a list of the same length, e.g. [[1, 2], [3, 4]]."),
                              code="values_mixed", where=here, first=there)
-    return TensorOpError(f"The rows are not all the same length: {here} has shape {_tuple_text(shape)} but {there} "
-                         f"has {_tuple_text(first)}. A tensor is rectangular: every row needs the same number of "
-                         "values, e.g. [[1, 2], [3, 4]].", code="values_ragged", where=here, shape=_tuple_text(shape),
+    return TensorOpError(N_("The rows are not all the same length: {where} has shape {shape} but {first} has "
+                            "{first_shape}. A tensor is rectangular: every row needs the same number of values, e.g. "
+                            "[[1, 2], [3, 4]]."), code="values_ragged", where=here, shape=_tuple_text(shape),
                          first=there, first_shape=_tuple_text(first))
 
 
 def _values_empty() -> TensorOpError:
-    return TensorOpError("There are no numbers to make a tensor from ([] and [[]] are empty). Type at least one, "
-                         "e.g. [[2, 3, 4, 5]].", code="values_empty")
+    return TensorOpError(N_("There are no numbers to make a tensor from ([] and [[]] are empty). Type at least one, "
+                            "e.g. [[2, 3, 4, 5]]."), code="values_empty")
 
 
 def _check_range(value, dtype: str) -> None:
@@ -198,14 +198,14 @@ def _check_range(value, dtype: str) -> None:
         # 1e999 reads as inf (literal_eval cannot make nan); a whole number is finite, however long, and
         # math.isfinite(10**400) would raise OverflowError
         if isinstance(number, float) and not math.isfinite(number):
-            raise TensorOpError(f"A value is infinite ({_short(number)}): a number like 1e999 is too large for any "
-                                "number type. Use a finite number.", code="values_infinite", value=_short(number))
+            raise TensorOpError(N_("A value is infinite ({value}): a number like 1e999 is too large for any number "
+                                   "type. Use a finite number."), code="values_infinite", value=_short(number))
         if dtype not in FLOAT_DTYPES and isinstance(number, float):
             number = math.trunc(number)  # what torch.tensor and np.array do with 2.7 in an int tensor
         if not low <= number <= high:
             low_text, high_text = (f"{x:g}" if isinstance(x, float) else str(x) for x in (low, high))
-            raise TensorOpError(f"The value {_short(number)} does not fit in a tensor of dtype {dtype} (from "
-                                f"{low_text} to {high_text}). Use smaller numbers or another dtype.",
+            raise TensorOpError(N_("The value {value} does not fit in a tensor of dtype {dtype} (from {low} to "
+                                   "{high}). Use smaller numbers or another dtype."),
                                 code="values_out_of_range",
                                 value=_short(number), dtype=dtype, low=low_text, high=high_text)
 
