@@ -40,8 +40,8 @@ from bench_browser import (  # noqa: E402
     load_average,
     med,
     pct,
-    reference_maes,
     queued_text,
+    reference_maes,
     s,
     server_pid,
 )

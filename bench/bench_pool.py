@@ -410,7 +410,7 @@ class Pages:
         from streamlit.testing.v1 import AppTest  # only here: the worker processes never import Streamlit
 
         set_log_level("error")  # Streamlit outside `streamlit run` warns about that, harmlessly, on every call
-        from dashboard import training
+        from dashboard import runs
         self.tensors = AppTest.from_file(APP, default_timeout=120)
         self.train = AppTest.from_file(APP, default_timeout=120)
         start = time.perf_counter()
@@ -421,8 +421,8 @@ class Pages:
         self.first_s = time.perf_counter() - start
         # That pool is made inside a script run, as in the real server, where Streamlit has made the page script the
         # __main__ module; its workers are still spawned with a bare __main__ (core.pool), so they do not run the app
-        # again. training.pool() is st.cache_resource (one per process): this is the very pool the page made.
-        self.pool = training.pool()
+        # again. runs.pool() is st.cache_resource (one per process): this is the very pool the page made.
+        self.pool = runs.pool()
         self.exceptions = []
         self._check()
 

@@ -174,3 +174,25 @@ class Predictor:
             raise PredictionError(N_("{problems}. Enter a number for each feature."), code="bad_value",
                                   problems="; ".join(p["message"] for p in report.problems))
         return float(report.predictions[0]), report
+
+
+def loading_code(name: str, model_config: dict, target: str, values: dict) -> str:
+    """The lecture's loading pattern for this checkpoint, as code to copy: the model class from the saved config,
+    ``load_state_dict``, ``eval()``, the saved preprocessing, then a prediction under ``torch.no_grad()``."""
+    return f'''import torch
+from core.training.model import MLP, ModelConfig  # the class that was trained: __init__ and forward
+
+PATH = "{name}.pt"
+ckpt = torch.load(PATH, map_location="cpu", weights_only=True)  # tensors and plain types only: runs no code
+model = MLP(ModelConfig(**ckpt["model_config"]))  # {model_config["hidden"]} hidden, {model_config["activation"]}
+model.load_state_dict(ckpt["state_dict"])
+model.eval()  # dropout off
+
+# the saved preprocessing: impute, standardise, one-hot — then predict and undo the target's scaling
+from core.data import transform, unscale_target
+import pandas as pd
+rows = pd.DataFrame([{values!r}])
+x, _ = transform(rows, ckpt["preprocessing"])
+with torch.no_grad():
+    pred = unscale_target(model(torch.from_numpy(x)).squeeze(1), ckpt["preprocessing"])
+print(pred)  # {target}'''

@@ -26,9 +26,9 @@ page = st.navigation([
 ])
 draw_sidebar()
 if "owner" in st.session_state:  # this session has used the Train page (imported lazily: scikit-learn is slow)
-    from dashboard import training
+    from dashboard import runs
 
-    if training.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
+    if runs.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
         with st.sidebar:
-            training.keep_alive()
+            runs.keep_alive()
 page.run()

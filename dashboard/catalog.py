@@ -88,7 +88,8 @@ def problems(lang: str) -> list[str]:
     catalog, source = read(lang), extract()
     translated = {m.id for m in catalog if m.id}
     wanted = {m.id for m in source if m.id}
-    found += [f"not in the catalog (run `python -m dashboard.catalog update`): {m!r}" for m in sorted(wanted - translated)]
+    found += [f"not in the catalog (run `python -m dashboard.catalog update`): {m!r}"
+              for m in sorted(wanted - translated)]
     found += [f"no longer in the source (run update): {m!r}" for m in sorted(translated - wanted)]
     for message in catalog:
         if not message.id:

@@ -65,3 +65,25 @@ def residual_histogram(y_true, y_pred, labels: dict) -> go.Figure:
     figure.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=labels["y"], height=380,
                          **LAYOUT)
     return figure
+
+
+def activation_curves(data: dict, names: list[str], labels: dict, derivatives: bool, words: dict) -> go.Figure:
+    """Each activation f(x) over the range, and (dashed, in the same colour) its autograd derivative f′(x)."""
+    figure = go.Figure()
+    for i, name in enumerate(names):
+        color = COLORS[i % len(COLORS)]
+        figure.add_scatter(x=data[name]["x"], y=data[name]["y"], name=labels[name], line={"color": color})
+        if derivatives:
+            figure.add_scatter(x=data[name]["x"], y=data[name]["dy"], line={"color": color, "dash": "dash"},
+                               name=f"{labels[name]}′ ({words['derivative']})")
+    figure.update_layout(title=words["title"], height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         legend={"orientation": "h", "y": -0.15})
+    return figure
+
+
+def softmax_bars(logits: list[float], probabilities: list[float], axis: str) -> go.Figure:
+    bars = go.Figure(go.Bar(x=[f"{v:g}" for v in logits], y=probabilities, text=[f"{p:.3f}" for p in probabilities],
+                            textposition="outside"))
+    bars.update_layout(yaxis={"range": [0, 1.1], "title": axis}, height=300,
+                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return bars

@@ -18,8 +18,8 @@ import streamlit as st
 from core.errors import PlaygroundError
 from core.messages import N_, render
 
-__all__ = ["N_", "_", "LANGUAGES", "error_text", "init_language", "lang", "message_text", "translate", "unit_text",
-           "with_unit"]
+__all__ = ["N_", "_", "LANGUAGES", "error_text", "init_language", "lang", "message_text", "show_error", "translate",
+           "unit_text", "with_unit"]
 
 LANGUAGES = {"en": "English", "ko": "한국어"}
 DEFAULT = "en"
@@ -75,7 +75,7 @@ def _(message: str, /, **params) -> str:
 def message_text(template: str, params: dict | None = None, advice: str | None = None) -> str:
     """A marked sentence from core (with its params, and a shared second sentence) in the session's language."""
     text = _(template, **(params or {}))
-    return f"{text} {_(advice)}" if advice else text
+    return text + " " + _(advice) if advice else text
 
 
 def error_text(err: PlaygroundError | dict) -> str:
@@ -105,3 +105,8 @@ def with_unit(value: float, unit: str) -> str:
     if (unit or "").startswith("$"):
         return describe_units(value, unit)
     return f"{value:.4g} {unit_text(unit)}".strip()
+
+
+def show_error(err: PlaygroundError | dict) -> None:
+    """A core error as a message in the page's language; never a traceback."""
+    st.error(error_text(err), icon=":material/error:")

@@ -32,9 +32,3 @@ def keep(key: str, param: str | None = None, dump=str):
         if st.query_params.get(param) != text:
             st.query_params[param] = text
 
-
-def show_error(err) -> None:
-    """A core error as a message in the page's language; never a traceback."""
-    from dashboard.i18n import error_text
-
-    st.error(error_text(err), icon=":material/error:")

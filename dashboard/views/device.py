@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import PlaygroundError
 from core.lessons import device
 from dashboard import state
-from dashboard.i18n import _
+from dashboard.i18n import _, show_error
 
 MIB = 2**20
 
@@ -50,14 +50,14 @@ if go_alloc:
         shape = [int(part) for part in shape_text.replace("x", ",").split(",") if part.strip()]
         r = device.allocation_demo(shape, where)
         st.success(_("{mib:,.0f} MiB on `{device}`: memory {before:,.0f} → {during:,.0f} → {after:,.0f} MiB "
-                     "(before → allocated → after `del`).", mib=r["bytes"] / MIB, device=r["device"], before=r["before"] / MIB,
-                     during=r["during"] / MIB, after=r["after"] / MIB))
+                     "(before → allocated → after `del`).", mib=r["bytes"] / MIB, device=r["device"],
+                     before=r["before"] / MIB, during=r["during"] / MIB, after=r["after"] / MIB))
         st.code(f"a = torch.zeros({tuple(r['shape'])}, device='{r['device']}')  # {r['bytes'] / MIB:,.0f} MiB\n"
                 "del a" + ("\ntorch.cuda.empty_cache()" if r["device"].startswith("cuda") else ""), language="python")
     except ValueError:
         st.error(_("Type whole numbers separated by commas, e.g. 1024, 1024, 64."))
     except PlaygroundError as err:
-        state.show_error(err)
+        show_error(err)
 
 st.header(_("When does a GPU help?"))
 st.markdown(_("One `a @ b` of two n×n matrices on each device. Small work is dominated by overhead (and copying to "

@@ -2,7 +2,7 @@
 
 import secrets
 
-from dashboard.training import browser_id
+from dashboard.identity import browser_id
 
 
 def cookie(token: bytes, mask: bytes | None = None, timestamp: int = 1_764_000_000) -> str:

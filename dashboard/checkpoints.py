@@ -8,7 +8,7 @@ from core import checkpoint
 from core.errors import CheckpointError
 from core.predict import Predictor
 from dashboard.i18n import _, lang, message_text
-from dashboard.training import browser
+from dashboard.identity import browser
 
 SESSIONS = "sessions"  # <checkpoint folder>/sessions/<browser id>/: each browser's own checkpoints
 

@@ -1,0 +1,155 @@
+"""The Train page's run panels: the live run (progress, Stop, the loss chart, redrawn every second while it goes),
+its results beside the baselines, saving or downloading it, and this session's runs compared."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import checkpoint
+from core.data import describe_units
+from core.errors import PlaygroundError
+from dashboard import charts, checkpoints, datasets, runs
+from dashboard.i18n import N_, _, error_text, message_text, show_error
+
+ENDED = {"finished": N_("Finished: {epochs} epochs."),
+         "stopped": N_("Stopped after {epochs} full epochs; the weights learned so far are kept."),
+         "abandoned": N_("Stopped because the page was closed.")}
+STATES = {"queued": N_("waiting"), "running": N_("running"), "finished": N_("finished"), "stopped": N_("stopped"),
+          "abandoned": N_("closed"), "error": N_("failed")}
+BASELINES = {"mean": N_("predict the mean"), "linear": N_("linear regression"),
+             "hgb": N_("gradient boosting (HistGradientBoosting)")}
+
+
+def curve_labels() -> dict:
+    return {"batch": _("training loss (every N batches)"), "train": _("training loss (epoch)"), "test": _("test MSE"),
+            "epoch": _("Epoch"), "loss": _("loss (MSE, target units²)")}
+
+
+def live_panel():
+    """The run on show; while a run goes it redraws itself every second, and the rest of the page stays put."""
+    if runs.has_active_runs():
+        st.fragment(run_every=1.0)(_live)()
+    else:
+        _live()
+
+
+def _live():
+    run = runs.current()
+    if run is None:
+        st.info(_("No run yet: choose your settings and press Start."))
+        return
+    runs.heartbeat()
+    status, stop_col = st.columns([4, 1], vertical_alignment="center")
+    if run.active and stop_col.button(_("Stop"), type="secondary", width="stretch"):
+        runs.stop(run)
+        st.rerun(scope="fragment")
+    epochs = run.settings.get("epochs", 1)
+    if run.state == "queued":
+        status.info(_("Waiting for a free slot ({ahead} ahead). Every worker is training someone's model.",
+                      ahead=run.ahead), icon=":material/hourglass_top:")
+    elif run.state == "running":
+        left, speed = run.seconds_left, run.samples_per_s
+        status.progress(run.progress, text=_(
+            "Epoch {epoch} of {epochs} · {speed} samples/s · about {left} s left",
+            epoch=run.reports[-1]["epoch"] if run.reports else 1, epochs=epochs,
+            speed=f"{speed:,.0f}" if speed else "…", left=f"{left:,.0f}" if left is not None else "…"))
+    elif run.state == "error":
+        status.error(error_text(run.error), icon=":material/error:")
+    else:
+        status.success(_(ENDED[run.state], epochs=len(run.history)), icon=":material/check_circle:")
+    if run.history:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(_("Test MAE"), f"{run.history[-1]['test_mae']:.4g}")
+        m2.metric(_("Training loss (MSE)"), f"{run.history[-1]['train_loss']:.4g}")
+        m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
+    st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart")
+    if runs.first_look_at_end(run):
+        st.rerun()  # the run ended: draw the whole page once, with its results
+
+
+def _chart_options() -> tuple[bool, float, bool]:
+    a, b, c = st.columns(3)
+    log = a.toggle(_("Log scale"), key="tr_log")
+    batches = b.toggle(_("Every N batches"), value=True, key="tr_batches")
+    smoothing = c.slider(_("Smoothing"), 0.0, 0.99, 0.6, 0.01, key="tr_smooth", help=_(
+        "An exponential moving average, as in TensorBoard: 0 shows the raw values."))
+    return log, smoothing, batches
+
+
+def _live_figure(run, log: bool, smoothing: float, batches: bool):
+    """The live chart, built again only when the run reported something new or an option changed: the fragment
+    redraws every second, and most seconds of a slow run bring nothing new."""
+    version = (run.id, len(run.reports), len(run.history), log, smoothing, batches, _("Loss"))
+    cached = st.session_state.get("tr_live_figure")
+    if cached is None or cached[0] != version:
+        cached = (version, charts.loss_figure([run], curve_labels(), log, smoothing, batches, _("Loss")))
+        st.session_state["tr_live_figure"] = cached
+    return cached[1]
+
+
+def results_panel(run, used: dict) -> None:
+    """The finished (or stopped) run's test errors beside the baselines, predicted against actual, residuals."""
+    result, prepared = run.result, used["prepared"]
+    units = prepared.info["units"].get(prepared.info["target"], "")
+    rows = [{_("model"): _("your MLP"), "MAE": result.metrics["test_mae"], "RMSE": result.metrics["test_rmse"],
+             "R²": result.metrics["test_r2"]}]
+    for base in run.baselines or datasets.baselines(prepared):  # fitted by the worker; else here
+        rows.append({_("model"): message_text(BASELINES[base["name"]]), "MAE": base["test_mae"],
+                     "RMSE": base["test_rmse"], "R²": base["test_r2"]})
+    table = pd.DataFrame(rows)
+    if units.startswith("$"):
+        table[_("MAE in dollars")] = [describe_units(v, units) for v in table["MAE"]]
+    st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                                        for c in ("MAE", "RMSE", "R²")})
+    st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
+                 target=prepared.info["target"], units=units or "—"))
+    y_pred = np.asarray(result.predictions)
+    scatter, hist = st.columns(2)
+    scatter.plotly_chart(charts.predicted_vs_actual(prepared.y_test, y_pred, {
+        "title": _("Predicted vs actual (test rows)"), "actual": _("actual"), "predicted": _("predicted"),
+        "points": _("test rows"), "perfect": _("perfect prediction")}), key="tr_scatter")
+    hist.plotly_chart(charts.residual_histogram(prepared.y_test, y_pred, {
+        "title": _("Residuals (predicted − actual)"), "x": _("residual"), "y": _("rows")}), key="tr_hist")
+
+
+def save_panel(run, used: dict) -> None:
+    """Save the run as this browser's checkpoint, or download it; the file is built only when one is asked for."""
+    st.subheader(_("Save the model"))
+    name_col, save_col, download_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+    typed = name_col.text_input(_("Checkpoint name"), value=f"{used['prepared'].info['name'].removesuffix('.csv')}-run",
+                                key=f"tr_name_{run.id}")
+    try:
+        name, bad_name = checkpoint.sanitize_name(typed or "run"), None
+    except PlaygroundError as err:
+        name, bad_name = None, err
+
+    def build() -> dict:  # also called by the download button's handler, outside this script run: no session state
+        return checkpoint.build(name=name, model_config=used["model_config"], train_config=used["train_config"],
+                                prepared=used["prepared"], result=run.result.with_tensors())
+
+    if save_col.button(_("Save"), width="stretch"):
+        try:
+            if bad_name:
+                raise bad_name
+            st.success(_("Saved as {name}: it is now on the Predict page.", name=checkpoints.save_mine(build()).stem))
+        except PlaygroundError as err:
+            show_error(err)
+    download_col.download_button(_("Download .pt"), lambda: checkpoint.to_bytes(build()), file_name=f"{name}.pt",
+                                 mime="application/octet-stream", width="stretch", on_click="ignore",
+                                 disabled=bad_name is not None)
+
+
+def compare_panel() -> None:
+    """This session's runs side by side, once there are two with an epoch behind them."""
+    mine = [r for r in runs.mine() if r.history]
+    if len(mine) < 2:
+        return
+    st.header(_("Compare runs"))
+    log, smoothing = st.session_state.get("tr_log", False), st.session_state.get("tr_smooth", 0.6)
+    st.plotly_chart(charts.loss_figure(mine, curve_labels(), log, smoothing, False, _("This session's runs")),
+                    key="tr_compare_chart")
+    st.dataframe(pd.DataFrame([{_("run"): r.label, _("state"): message_text(STATES[r.state]),
+                                **{k: str(v) for k, v in r.settings.items()},
+                                "MAE": r.result.metrics["test_mae"] if r.result else None,
+                                "R²": r.result.metrics["test_r2"] if r.result else None} for r in mine]),
+                 hide_index=True, placeholder="—")  # a run that ended without a result

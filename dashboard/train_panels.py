@@ -1,0 +1,167 @@
+"""The Train page's set-up panels: the data (built-in or an uploaded CSV, with its column report), the settings form,
+and the same run as a plain PyTorch script. Every default comes from the config dataclasses."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core.data import DataConfig
+from core.errors import PlaygroundError
+from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
+from core.training.optim import OPTIMIZERS
+from core.training.script import training_script
+from core.training.trainer import TrainConfig
+from dashboard import datasets, state
+from dashboard.i18n import N_, _, message_text, show_error
+
+SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
+                 "csv": N_("Your CSV")}
+LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0]
+BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
+REPORT_EVERY = [10, 25, 50, 100, 200]
+_MODEL, _TRAIN = ModelConfig(), TrainConfig()
+
+
+@dataclass
+class Choices:
+    """What the settings form holds, as typed; ``configs`` checks it and makes the trainer's configs."""
+
+    hidden: str = ", ".join(map(str, _MODEL.hidden))
+    activation: str = _MODEL.activation
+    dropout: float = _MODEL.dropout
+    optimizer: str = _TRAIN.optimizer
+    lr: float = _TRAIN.lr
+    batch_size: int = _TRAIN.batch_size
+    epochs: int = _TRAIN.epochs
+    device: str = _TRAIN.device
+    report_every: int = _TRAIN.report_every
+
+    def configs(self, n_features: int, seed: int) -> tuple[ModelConfig, TrainConfig]:
+        """The model's and the trainer's configs; ConfigError where a value is out of range."""
+        model = ModelConfig(n_features=n_features, hidden=parse_hidden(self.hidden), activation=self.activation,
+                            dropout=self.dropout)
+        train = TrainConfig(epochs=int(self.epochs), batch_size=int(self.batch_size), lr=float(self.lr),
+                            optimizer=self.optimizer, seed=seed, device=self.device,
+                            report_every=int(self.report_every))
+        return model, train
+
+    def settings(self, prepared, model: ModelConfig, train: TrainConfig) -> dict:
+        """What the comparison table shows for a run of these choices."""
+        return {"data": prepared.info["name"], "target": prepared.info["target"], "hidden": list(model.hidden),
+                "activation": model.activation, "dropout": model.dropout, "optimizer": train.optimizer, "lr": train.lr,
+                "batch_size": train.batch_size, "epochs": train.epochs, "seed": train.seed, "device": train.device}
+
+
+def data_panel(seed: int):
+    """Choose the data; returns (source, prepared data or None)."""
+    california = datasets.california_ok()
+    sources = ["california", "diabetes", "csv"] if california else ["diabetes", "csv"]
+    if not california:
+        st.warning(_("The California housing data is not cached here and cannot be downloaded (no network), so the "
+                     "bundled diabetes data is selected instead. Connect once and scikit-learn downloads and caches "
+                     "it (about 400 kB)."), icon=":material/cloud_off:")
+    labels = {s: _(SOURCE_LABELS[s]) for s in sources}
+    state.seed("tr_source", sources[0])
+    if st.session_state["tr_source"] not in sources:
+        st.session_state["tr_source"] = sources[0]
+    source = st.radio(_("Data set"), sources, format_func=labels.get, key="tr_source", horizontal=True)
+    state.keep("tr_source")
+    try:
+        prepared = _upload(seed) if source == "csv" else datasets.builtin(source, DataConfig.test_size, seed)
+    except PlaygroundError as err:
+        show_error(err)
+        prepared = None
+    if prepared is not None:
+        _column_report(prepared)
+    return source, prepared
+
+
+def _upload(seed: int):
+    upload = st.file_uploader(_("Upload a CSV (comma or semicolon separated; UTF-8 or CP949)"), type=["csv", "txt"],
+                              help=_("Up to 50 MB, 500,000 rows and 200 columns. Numeric columns become features; "
+                                     "text columns with at most 20 distinct values are one-hot encoded."))
+    if upload is None:
+        st.info(_("Upload a CSV file to see its preview and choose the column to predict."))
+        return None
+    raw = upload.getvalue()
+    table = datasets.read_upload(raw, upload.name)
+    st.dataframe(table.frame.head(8), height=240)
+    columns = list(table.frame.columns)
+    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(table.frame[c])]
+    target = st.selectbox(_("Target: the column to predict"), columns,
+                          index=columns.index(numeric[-1]) if numeric else len(columns) - 1,
+                          key=f"tr_target_{datasets.digest(raw)}",
+                          help=_("A numeric column. Every other usable column becomes a feature."))
+    return datasets.prepare_upload(raw, upload.name, target, DataConfig.test_size, seed)
+
+
+def _column_report(prepared) -> None:
+    report = prepared.report
+    st.caption(_("{rows:,} rows used: {train:,} for training (X_train, y_train), {test:,} held out for testing "
+                 "(X_test, y_test); {features} features; predicting {target}.", rows=report["rows_used"],
+                 train=prepared.info["n_train"], test=prepared.info["n_test"], features=len(prepared.features),
+                 target=prepared.info["target"]))
+    with st.expander(_("Columns used, encoded and dropped")):
+        st.markdown(_("Numeric features: {columns}", columns=", ".join(report["numeric"]) or "—"))
+        for item in report["encoded"]:
+            st.markdown(_("**{column}**: text, one-hot encoded ({categories})", column=item["column"],
+                          categories=", ".join(item["categories"])))
+        for item in report["dropped"]:
+            st.markdown(_("**{column}** dropped: {reason}", column=item["column"],
+                          reason=message_text(item["template"], item)))
+        if report["rows_dropped_no_target"]:
+            st.markdown(_("{n:,} rows without a target value were dropped.", n=report["rows_dropped_no_target"]))
+        if report["imputed_train"] + report["imputed_test"]:
+            st.markdown(_("{n:,} empty feature cells were filled from the training split (median, or most frequent "
+                          "text).", n=report["imputed_train"] + report["imputed_test"]))
+
+
+def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
+    """The model and training settings, each with a one-line explanation; (the choices, whether Start was pressed)."""
+    default = Choices()
+    with st.form("tr_settings", border=True):
+        left, middle, right = st.columns(3)
+        choices = Choices(
+            hidden=left.text_input(_("Hidden layers"), value=default.hidden, key="tr_hidden", help=_(
+                "Sizes separated by commas: 128, 128 is two nn.Linear layers of 128 units.")),
+            activation=left.selectbox(_("Activation"), list(ACTIVATIONS), key="tr_activation",
+                                      index=list(ACTIVATIONS).index(default.activation),
+                                      help=_("Applied after every hidden layer; ReLU is the lecture's.")),
+            dropout=left.slider(_("Dropout"), 0.0, 0.8, default.dropout, 0.05, key="tr_dropout", help=_(
+                "Share of hidden units zeroed at random while training; fights overfitting.")),
+            optimizer=middle.selectbox(_("Optimizer"), list(OPTIMIZERS), format_func=str.capitalize,
+                                       index=list(OPTIMIZERS).index(default.optimizer), key="tr_optimizer",
+                                       help=_("Adam (the lecture's) adapts each weight's step; SGD uses momentum "
+                                              "0.9.")),
+            lr=middle.select_slider(_("Learning rate"), LEARNING_RATES, value=default.lr, key="tr_lr",
+                                    format_func=lambda v: f"{v:g}", help=_(
+                                        "How far each step moves the weights. 0.001 is the lecture's; 10 makes the "
+                                        "loss explode.")),
+            batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, value=default.batch_size, key="tr_batch",
+                                            help=_("Rows per mini-batch: one zero_grad/backward/step each. The "
+                                                   "lecture uses 20.")),
+            epochs=right.number_input(_("Epochs"), 1, 500, default.epochs, key="tr_epochs",
+                                      help=_("Passes over X_train, reshuffled each time.")),
+            device=right.selectbox(_("Device"), devices, key="tr_device",
+                                   help=_("auto picks CUDA when present, else the CPU.")),
+            report_every=right.select_slider(_("Plot every N batches"), REPORT_EVERY, value=default.report_every,
+                                             key="tr_report", help=_("How often the training loss is sent to the "
+                                                                     "chart (and a Stop is noticed).")),
+        )
+        start = st.form_submit_button(_("Start training"), type="primary", disabled=not can_start)
+    return choices, start
+
+
+def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
+    """The complete PyTorch script for the settings on screen (invalid settings: the defaults)."""
+    with st.expander(_("The code: the same training as a plain PyTorch script")):
+        st.caption(_("Runnable as it stands: data loading and scaling, the model class with __init__ and forward, "
+                     "the loop with shuffling and mini-batches, evaluation, and saving the state_dict."))
+        try:
+            model, train = choices.configs(prepared.n_features, seed)
+        except PlaygroundError:
+            model, train = Choices().configs(prepared.n_features, seed)
+        csv = source == "csv"
+        st.code(training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
+                                csv_path=prepared.info["name"] if csv else None), language="python")
