@@ -12,6 +12,8 @@ from core.cli import main
 from core.predict import Predictor
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs python -m core in subprocesses
+
 
 def cli(*args, cwd=ROOT, env=None):
     return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=cwd, capture_output=True, text=True,

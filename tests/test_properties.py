@@ -223,12 +223,14 @@ def test_any_text_in_any_encoding_is_read_or_refused_clearly(text, encoding, dra
     check_csv(encode(text, encoding), draw.draw)
 
 
+@pytest.mark.slow
 @hostile(250)
 @given(structured_csvs(), st.data())
 def test_structured_csvs_are_prepared_or_refused_clearly(raw, draw):
     check_csv(raw, draw.draw)
 
 
+@pytest.mark.slow
 @hostile(300)
 @given(tidy_csvs_with_an_odd_cell(), st.data())
 def test_one_odd_cell_in_a_tidy_csv_is_prepared_or_refused_clearly(raw, draw):

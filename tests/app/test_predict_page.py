@@ -134,6 +134,7 @@ def test_shared_checkpoints_cannot_be_deleted_from_the_page(shared):
     assert shared.exists()
 
 
+@pytest.mark.slow
 def test_app_and_command_line_give_the_same_prediction(tmp_path, checkpoint_folder):
     import json
     import subprocess

@@ -43,7 +43,7 @@ from tests.browser.harness import (
 missing = browser_missing()
 if missing and os.environ.get("CI") == "true":
     raise RuntimeError(f"CI must run the browser tests: {missing}")
-pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(missing), reason=missing or "")]
 
 SHOTS = ARTIFACTS / "e2e"
 # Bounded waits, generous for a busy two-core machine: a page render, and a training run with the pool's first start.

@@ -26,7 +26,7 @@ PAGES = {"tensors": ("Tensor", "텐서"), "activations": ("Activation", "활성�
 missing = browser_missing()
 if missing and os.environ.get("CI") == "true":
     raise RuntimeError(f"CI must run the browser tests: {missing}")
-pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(missing), reason=missing or "")]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ from core.training.model import ModelConfig
 from core.training.run import Job
 from core.training.trainer import TrainConfig
 
+pytestmark = pytest.mark.slow  # worker processes: each pool spawns its own
+
 
 @pytest.fixture(scope="module")
 def pool():

@@ -11,6 +11,8 @@ from core.training.model import ModelConfig
 from core.training.run import Job, execute
 from core.training.trainer import TrainConfig, TrainResult
 
+pytestmark = pytest.mark.slow  # worker processes
+
 
 def job(prepared, **kw):
     return Job(prepared, ModelConfig(n_features=prepared.n_features),

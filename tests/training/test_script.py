@@ -17,6 +17,8 @@ from core.training.model import ACTIVATIONS, MLP, ModelConfig
 from core.training.script import training_script
 from core.training.trainer import TrainConfig, Trainer
 
+pytestmark = pytest.mark.slow  # runs the generated scripts in subprocesses
+
 
 def run_script(source: str, cwd) -> subprocess.CompletedProcess:
     path = cwd / "train_mlp.py"
