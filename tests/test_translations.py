@@ -196,16 +196,6 @@ def torch_refuses(tmp, mp):
     return run_chain(arange(2, 3), parse_ops("contiguous()"))
 
 
-def microscope(**settings):
-    """core/microscope.py checks its settings before it looks at the data, so none is needed."""
-    def run(tmp, mp):
-        from core.lessons.microscope import Microscope  # imported here: a broken module fails only these cases
-
-        Microscope(None, ModelConfig(), **settings)
-
-    return run
-
-
 def script(source, target):
     def run(tmp, mp):
         from core.training.script import training_script

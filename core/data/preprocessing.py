@@ -68,7 +68,7 @@ def transform(X: pd.DataFrame, preprocessing: dict) -> tuple[np.ndarray, int]:
     """Apply saved preprocessing to raw feature columns: (encoded float32 matrix, number of cells imputed).
 
     The fitted scikit-learn objects are not kept (a checkpoint holds plain lists, loaded with weights_only=True),
-    so this applies their saved parameters; tests/test_data.py checks it against the ColumnTransformer itself.
+    so this applies their saved parameters; tests/data/test_prepare.py checks it against the ColumnTransformer itself.
     """
     parts, imputed = [], 0
     numeric = preprocessing["numeric"]

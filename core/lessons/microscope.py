@@ -2,9 +2,10 @@
 ``optimizer.step()`` → ``optimizer.zero_grad()``, with what each line did written down as plain numbers.
 
 A ``Microscope`` is a small stateful object a page keeps in its session and advances one step at a time. It uses
-plain ``torch.optim.Adam``/``SGD`` rather than the trainer's fused kernels (``core/optim.py``): a learner reads this
-file, and the numbers are the same (tests/test_optim.py). With the same seed it takes the trainer's own steps: one
-``torch.Generator`` draws the initial weights, then each epoch's shuffle, as ``Trainer.fit`` does.
+plain ``torch.optim.Adam``/``SGD`` rather than the trainer's fused kernels (``core/training/optim.py``): a learner
+reads this file, and the numbers are the same (tests/training/test_optim.py). With the same seed it takes the
+trainer's own steps: one ``torch.Generator`` draws the initial weights, then each epoch's shuffle, as ``Trainer.fit``
+does.
 
 Skipping ``zero_grad`` shows why it exists: ``loss.backward()`` *adds* into ``.grad``, so without clearing it the
 next step's gradient is the sum of this batch's and every earlier uncleared batch's.
@@ -184,9 +185,8 @@ class Microscope:
 
     @property
     def optimizer(self) -> torch.optim.Optimizer:
-        """The lecture's own torch.optim optimizer, made when the first step needs it: constructing the first
-        torch.optim optimizer in a process imports torch._dynamo, 1.8 s that held up the Train page's first draw on
-        a fresh server (py-spy), for a panel most visitors only read."""
+        """The lecture's own torch.optim optimizer, made when the first step needs it: the first one in a process
+        imports torch._dynamo, which held up the Train page's first draw (docs/performance.md)."""
         if self._optimizer is None:
             params = self.model.parameters()
             self._optimizer = (torch.optim.Adam(params, lr=self.lr) if self.optimizer_name == "adam" else

@@ -1,9 +1,8 @@
 """Where training runs execute: the ``Engine`` interface the pool reaches its workers through, and ``ProcessEngine``,
 the standard library's ``ProcessPoolExecutor`` over spawned processes, niced, that end with their server.
 
-Training threads inside one Python process fight over the GIL (measured here: two threads ran at 0.89-1.00x the
-throughput of running them in turn) and stall every page of the server; separate processes gain 1.25-2.0x on two
-cores. A distributed engine can serve the same pool later through the same two methods.
+Processes, because training threads inside one Python process fight over the GIL and stall every page of the server
+(docs/performance.md). A distributed engine can serve the same pool later through the same two methods.
 """
 
 import multiprocessing as mp

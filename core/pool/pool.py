@@ -94,8 +94,8 @@ class TrainingPool:
         self._pump = threading.Thread(target=self._pump_events, name="training-pool", daemon=True)
         self._pump.start()
         # At exit (Ctrl+C, a restart), stop the runs first: the executor's own exit hook waits for running jobs,
-        # which kept a server from exiting until every run had finished (measured: 17 s for one long run). It is a
-        # hook of the same kind as the executor's, run before it (these hooks run last registered, first called).
+        # which kept a server from exiting until every run had finished. It is a hook of the same kind as the
+        # executor's, run before it (these hooks run last registered, first called).
         if hasattr(threading, "_register_atexit"):
             threading._register_atexit(self.shutdown)
 

@@ -28,9 +28,8 @@ def baselines(prepared: Prepared) -> list[dict]:
     rows = []
     for name, label, make in MODELS:
         start = time.perf_counter()
-        # One thread: gradient boosting's OpenMP threads spin-wait when other processes hold the cores (a shared
-        # server). Measured on the 2-core dev machine: diabetes 0.05 s on one thread, 2.7-20 s on two under load;
-        # unloaded, California 0.27 s either way.
+        # One thread: gradient boosting's OpenMP threads spin-wait when other processes hold the cores, as on a
+        # shared server (docs/performance.md).
         with threadpool_limits(1):
             model = make().fit(prepared.X_train, prepared.y_train)
             pred = model.predict(prepared.X_test)  # (n_test,)

@@ -1,13 +1,10 @@
 """Adam and SGD steps through torch's own fused kernels, without ``torch.optim``'s per-step Python bookkeeping.
 
-Why not just ``torch.optim.Adam(fused=True).step()``: at the lecture's batch size of 20 the model is so small that
-the step is almost all Python. Measured on this project's 2-core CPU: ``Optimizer.step`` (profiler hooks, grad-mode
-guards, state grouping, step counters) took 90-130 µs a step, the fused kernel it ends in 17 µs; with it the trainer
-ran at 0.41-0.45 s an epoch on California housing against ``MLPRegressor``'s 0.35, with these at 0.32-0.35
-(``python bench/bench_trainer.py`` compares them side by side). These classes keep the
-state torch.optim keeps (``exp_avg``, ``exp_avg_sq``, ``step``; ``momentum_buffer``) and call the same kernels
-(``torch._fused_adam_``, ``torch._fused_sgd_``) once per step. tests/test_optim.py checks every update against
-``torch.optim.Adam``/``SGD`` as the reference. Where a kernel is missing (another torch build or device), they fall
+Why not just ``torch.optim.Adam(fused=True).step()``: at the lecture's batch size of 20 a step is almost all Python,
+and ``Optimizer.step``'s bookkeeping made the trainer slower than ``MLPRegressor`` (docs/performance.md, "Training").
+These classes keep the state torch.optim keeps (``exp_avg``, ``exp_avg_sq``, ``step``; ``momentum_buffer``) and call
+the same kernels (``torch._fused_adam_``, ``torch._fused_sgd_``) once per step. tests/training/test_optim.py checks
+every update against ``torch.optim.Adam``/``SGD`` as the reference. Where a kernel is missing (another torch build or device), they fall
 back to ``torch.optim`` unchanged.
 """
 
@@ -28,8 +25,7 @@ class _Lean:
         self.fallback = None if use_kernel else make_fallback(self.params)
 
     def zero_grad(self):
-        """Clears gradients as ``zero_grad(set_to_none=True)`` does: backward then hands over fresh ones, which
-        measured faster than adding into zeroed ones."""
+        """Clears gradients as ``zero_grad(set_to_none=True)`` does: backward hands over fresh ones (faster)."""
         for p in self.params:
             p.grad = None
 

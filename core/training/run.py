@@ -59,9 +59,8 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
 
 
 def _baselines(prepared: Prepared) -> list[dict] | None:
-    """The baselines for the result, fitted here rather than in the server: twenty students' fits (a different
-    split each) took a fifth of a loaded server's time (py-spy, bench/bench_class.py). None if they fail: the
-    result still stands, and the page can fit them itself."""
+    """The baselines for the result, fitted here rather than in the server, where a class's fits loaded it
+    (docs/performance.md). None if they fail: the result still stands, and the page can fit them itself."""
     from core.training.baselines import baselines
 
     try:

@@ -4,7 +4,7 @@ evaluation under ``model.eval()`` and ``torch.no_grad()``, and ``torch.save(mode
 
 Without dropout, on a built-in data set, the script repeats the app's run number for number: ``torch.manual_seed``
 followed by building the layers in the same order draws the same initial weights as the trainer's own generator,
-and ``torch.randperm`` then draws the same shuffles (tests/test_script.py checks it against ``Trainer``).
+and ``torch.randperm`` then draws the same shuffles (tests/training/test_script.py checks it against ``Trainer``).
 """
 
 from core.data import BUILTIN

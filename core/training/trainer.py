@@ -1,9 +1,9 @@
 """The training loop of the lecture: shuffle each epoch, mini-batches, ``zero_grad`` → ``backward`` → ``step``,
 then evaluation under ``model.eval()`` and ``torch.no_grad()``.
 
-Two things differ from the textbook loop, both measured (``python bench/bench_trainer.py``): the data set sits on the
-device as two tensors and each epoch takes one shuffled copy that batches slice, instead of a ``DataLoader`` that
-collates every batch; and the optimizer step calls torch's fused kernel directly (``core/optim.py``).
+Two things differ from the textbook loop, for speed (docs/performance.md): the data set sits on the device as two
+tensors and each epoch takes one shuffled copy that batches slice, instead of a ``DataLoader`` that collates every
+batch; and the optimizer step calls torch's fused kernel directly (``core/training/optim.py``).
 """
 
 import math
