@@ -4,8 +4,8 @@ Why not just ``torch.optim.Adam(fused=True).step()``: at the lecture's batch siz
 and ``Optimizer.step``'s bookkeeping made the trainer slower than ``MLPRegressor`` (docs/performance.md, "Training").
 These classes keep the state torch.optim keeps (``exp_avg``, ``exp_avg_sq``, ``step``; ``momentum_buffer``) and call
 the same kernels (``torch._fused_adam_``, ``torch._fused_sgd_``) once per step. tests/training/test_optim.py checks
-every update against ``torch.optim.Adam``/``SGD`` as the reference. Where a kernel is missing (another torch build or device), they fall
-back to ``torch.optim`` unchanged.
+every update against ``torch.optim.Adam``/``SGD`` as the reference. Where a kernel is missing (another torch build or
+device), they fall back to ``torch.optim`` unchanged.
 """
 
 import torch
