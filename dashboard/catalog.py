@@ -4,6 +4,7 @@
 first needs it (``compiled``), so nothing has to be built before the README's command starts the app.
 
     python -m dashboard.catalog update   # after English changed: new messages come in empty, changed ones fuzzy
+                                         # (the old translation kept as a suggestion, the old English in a comment)
     python -m dashboard.catalog check    # what the tests check: every message translated, none fuzzy, in step with
                                          # the source, placeholders as in the English (msgfmt -c, where installed)
 
@@ -58,20 +59,24 @@ def write(catalog: Catalog, lang: str) -> Path:
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, sort_output=False, ignore_obsolete=True, include_previous=True)
+    # Babel 2.18 folds a long "#| msgid" (the English before a change) into lines msgfmt cannot read, so the old
+    # English goes in as an extracted comment instead ("#. English before: ..."), which it wraps correctly.
+    write_po(buffer, catalog, width=WIDTH, sort_output=False, ignore_obsolete=True, include_previous=False)
     path.write_bytes(buffer.getvalue())
     return path
 
 
 def update(lang: str) -> Path:
     """Merge the source's messages into ``lang``'s catalog: new ones empty, changed ones fuzzy (with the old
-    translation as a suggestion and the old English as ``#| msgid``), gone ones dropped."""
+    translation as a suggestion and the old English in a comment), gone ones dropped."""
     template = extract()
     catalog = read(lang) if po_path(lang).exists() else Catalog(locale=lang, project=PROJECT, charset="utf-8")
     catalog.update(template, update_header_comment=False)
     for message in catalog:
         if message.id:
             message.flags.discard("python-format")
+        if "fuzzy" in message.flags and message.previous_id:
+            message.auto_comments.append(f"English before: {message.previous_id[0]}")
     return write(catalog, lang)
 
 

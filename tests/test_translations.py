@@ -93,7 +93,8 @@ def prepare(target, config=None, **columns):
 
 
 N = 25  # rows: enough to get past the row count check
-VARIED = [float(i) for i in range(N)]
+VARIED = [float(i) for i in range(N)]  # counts up: a target here (as a feature it would be an identifier)
+SCRAMBLED = [float((7 * i + 3) % N) for i in range(N)]  # a feature
 
 
 def _ckpt_dict() -> dict:
@@ -164,7 +165,7 @@ def california(reachable: bool):
 def feature_mismatch(tmp, mp):
     from core.lessons.microscope import Microscope
 
-    Microscope(data.prepare(frame_table("y", x=VARIED, y=VARIED)), ModelConfig(n_features=3))
+    Microscope(data.prepare(frame_table("y", x=SCRAMBLED, y=VARIED)), ModelConfig(n_features=3))
 
 
 def unreadable(tmp, mp):
@@ -282,15 +283,27 @@ CASES = [
     case("csv_no_header", csv("1,2\n3,4\n")),
     case("csv_duplicate_columns", csv("a,a \n1,2\n"), "'a'"),
     case("csv_too_big", csv(b"a" * (data.MAX_BYTES + 1)), "50 MB"),
-    case("target_missing", prepare(None, x=VARIED, y=VARIED), id="target_missing-none"),
-    case("target_missing", prepare("z", x=VARIED, y=VARIED), id="target_missing-unknown"),
+    case("target_missing", prepare(None, x=SCRAMBLED, y=VARIED), id="target_missing-none"),
+    case("target_missing", prepare("z", x=SCRAMBLED, y=VARIED), id="target_missing-unknown"),
+    case("target_missing", prepare("Y", x=SCRAMBLED, y=VARIED), "'y'", id="target_missing-did-you-mean"),
+    case("target_excluded", prepare("y", data.DataConfig(exclude=("y",)), x=SCRAMBLED, y=VARIED), "'y'"),
+    case("no_such_column", prepare("y", data.DataConfig(exclude=("z",)), x=SCRAMBLED, y=VARIED), "'z'",
+         id="no_such_column-exclude"),
+    case("no_such_column", prepare("y", data.DataConfig(exclude=("X",)), x=SCRAMBLED, y=VARIED), "'x'",
+         id="no_such_column-exclude-did-you-mean"),
+    case("no_such_column", prepare("y", data.DataConfig(keep=("z",)), x=SCRAMBLED, y=VARIED), "'z'",
+         id="no_such_column-keep"),
+    case("no_such_column", prepare("y", data.DataConfig(keep=("X",)), x=SCRAMBLED, y=VARIED), "'x'",
+         id="no_such_column-keep-did-you-mean"),
     case("target_missing", script("data.csv", None), id="target_missing-script"),
-    case("target_not_numeric", prepare("y", x=VARIED, y=["cheap"] * N), "'y'", "'cheap'"),
+    case("target_not_numeric", prepare("y", x=SCRAMBLED, y=["cheap"] * N), "'y'", "'cheap'"),
     case("infinite", prepare("y", x=[float("inf")] + VARIED[1:], y=VARIED), "'x'"),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),
-    case("test_size", prepare("y", data.DataConfig(test_size=0.9), x=VARIED, y=VARIED), "0.05", "0.5"),
-    case("too_few_rows", prepare("y", x=VARIED[:5], y=VARIED[:5]), "5개", "20개"),
-    case("target_constant", prepare("y", x=VARIED, y=[1.0] * N), "'y'"),
+    case("test_size", prepare("y", data.DataConfig(test_size=0.9), x=SCRAMBLED, y=VARIED), "0.05", "0.5"),
+    case("too_few_rows", prepare("y", x=SCRAMBLED[:5], y=VARIED[:5]), "5개", "20개", id="too_few_rows-file"),
+    case("too_few_rows", prepare("y", x=SCRAMBLED, y=VARIED[:10] + [None] * (N - 10)), "10개", "20개",
+         id="too_few_rows-targets"),
+    case("target_constant", prepare("y", x=SCRAMBLED, y=[1.0] * N), "'y'"),
     case("no_features", prepare("y", x=[1.0] * N, y=VARIED)),
     # device
     case("alloc_shape", call(device.allocation_demo, (0,), "cpu")),
@@ -388,7 +401,7 @@ def test_the_korean_catalog_is_complete_and_passes_the_catalog_tools_checks():
 
 def test_a_changed_english_sentence_becomes_fuzzy_and_fails_the_check(tmp_path, monkeypatch):
     """What a translator is told when English changes: update marks the entry fuzzy, keeps the old Korean as a
-    suggestion and the old English as #| msgid; check then fails until someone looks."""
+    suggestion and the old English in a comment; check then fails until someone looks."""
     (tmp_path / "core").mkdir()
     (tmp_path / "dashboard").mkdir()
     source = tmp_path / "core" / "m.py"
@@ -405,7 +418,8 @@ def test_a_changed_english_sentence_becomes_fuzzy_and_fails_the_check(tmp_path, 
     catalog.update("ko")
     changed = catalog.read("ko")["The file is empty!"]
     assert "fuzzy" in changed.flags and changed.string == "파일이 비어 있습니다."
-    assert '#| msgid "The file is empty."' in catalog.po_path("ko").read_text()  # the old English, for the translator
+    assert "#. English before: The file is empty." in catalog.po_path("ko").read_text()  # for the translator
+    assert catalog.msgfmt_problems("ko") == [] or any("fuzzy" in p for p in catalog.msgfmt_problems("ko"))
     assert any("fuzzy" in p for p in catalog.problems("ko"))
     if shutil.which("msgfmt"):  # and msgfmt refuses a translation that loses a placeholder
         po = catalog.read("ko")
@@ -452,9 +466,11 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
             values, shape, ops = chain_spec
             spec = TensorSpec(values_text=values) if values else arange(*shape)
             found.add(run_chain(spec, parse_ops(ops)).steps[-1].disagree_template)
-    frame = pd.DataFrame({"y": VARIED, "gone": [None] * N, "same": [1.0] * N, "many": [f"t{i}" for i in range(N)],
-                          "x": VARIED})
-    found |= {d["template"] for d in data.plan_columns(frame, "y")["dropped"]}
+    frame = pd.DataFrame({"Unnamed: 0": VARIED, "ID": [f"c{i}" for i in range(N)], "n": VARIED, "y": VARIED,
+                          "gone": [None] * N, "same": [1.0] * N, "many": [f"t{i}" for i in range(N)],
+                          "x": SCRAMBLED, "city": ["a", "b"] * (N // 2) + ["a"], "left": SCRAMBLED})
+    found |= {r["template"] for r in data.plan_columns(frame, "y", exclude=("left",))["roles"]}
+    found |= {w["template"] for w in data.prepare(data.Table(frame=frame, target="y", name="t")).report["warnings"]}
     rows = pd.DataFrame({"a": ["x", "inf", 1e300], "b": [0.0, 0.0, 0.0]})
     ones = _ckpt_dict()  # weights all 1: 1e300 overflows whatever the global RNG drew for the others
     ones["state_dict"] = {k: torch.ones_like(v) for k, v in ones["state_dict"].items()}

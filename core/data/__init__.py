@@ -15,23 +15,15 @@ from core.data.builtin import (
     load_california,
     load_diabetes,
 )
-from core.data.prepare import (
-    FLOAT32_MAX,
-    MAX_CATEGORIES,
-    MIN_ROWS,
-    DataConfig,
-    Prepared,
-    plan_columns,
-    prepare,
-    to_numbers,
-)
+from core.data.prepare import FLOAT32_MAX, MIN_ROWS, DataConfig, Prepared, prepare, to_numbers
 from core.data.preprocessing import describe_units, fit_preprocessing, scale_target, transform, unscale_target
 from core.data.reader import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, load, read_csv
+from core.data.roles import MAX_CATEGORIES, default_target, plan_columns
 from core.data.table import Table
 
 __all__ = [
     "BUILTIN", "CALIFORNIA_UNITS", "DIABETES_UNITS", "FLOAT32_MAX", "MAX_BYTES", "MAX_CATEGORIES", "MAX_COLUMNS",
-    "MAX_ROWS", "MIN_ROWS", "DataConfig", "Prepared", "Table", "california_available", "describe_units",
+    "MAX_ROWS", "MIN_ROWS", "DataConfig", "Prepared", "Table", "california_available", "default_target", "describe_units",
     "fit_preprocessing", "load", "load_builtin", "load_california", "load_diabetes", "plan_columns", "prepare",
     "read_csv", "scale_target", "to_numbers", "transform", "unscale_target",
 ]

@@ -10,13 +10,13 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from core.data.preprocessing import fit_preprocessing, transform
+from core.data.roles import MAX_CATEGORIES, check_names, not_a_column, plan_columns
 from core.data.table import Table
 from core.errors import N_, DataError
 from core.messages import render
 
 MIN_ROWS = 20  # after dropping rows without a target: enough for a test split of a few rows
-MAX_CATEGORIES = 20  # a text column with at most this many distinct values is one-hot encoded
-CONSTANT = N_("a single value in every row carries no information")
+FEW_TEST_ROWS = 30  # a test split smaller than this gives a test MAE that moves a lot with the seed
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: larger numbers count as infinite
 
 
@@ -25,6 +25,11 @@ class DataConfig:
     test_size: float = 0.2  # share of rows held out for the test split
     seed: int = 0  # seeds the split; the same seed gives the same split
     scale_target: bool = True  # train on a standardised target; metrics and predictions stay in its own units
+    exclude: tuple[str, ...] = ()  # columns left out of the features
+    keep: tuple[str, ...] = ()  # columns used as features even where they look like identifiers (core/data/roles.py)
+
+    def __post_init__(self):
+        self.exclude, self.keep = tuple(map(str, self.exclude)), tuple(map(str, self.keep))
 
 
 
@@ -58,44 +63,12 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
 
 
-def plan_columns(frame: pd.DataFrame, target: str) -> dict:
-    """Which columns become numeric features, which are one-hot encoded, which are dropped and why."""
-    numeric, categorical, dropped = [], [], []
-
-    def drop(col, code: str, reason: str, **params):  # reason: a marked template, filled in with params
-        dropped.append({"column": col, "code": code, **params, "template": reason, "reason": render(reason, params)})
-
-    for col in frame.columns:
-        if col == target:
-            continue
-        values = frame[col]
-        if values.isna().all():
-            drop(col, "all_missing", N_("all values are missing"))
-        elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
-            if values.nunique(dropna=True) <= 1:
-                drop(col, "constant", CONSTANT)
-            else:
-                numeric.append(col)
-        else:
-            distinct = values.nunique(dropna=True)
-            if distinct <= 1:
-                drop(col, "constant", CONSTANT)
-            elif distinct <= MAX_CATEGORIES:
-                categorical.append(col)
-            else:
-                drop(col, "too_many_categories", N_("text with {distinct} distinct values (more than {limit} cannot be "
-                                                     "one-hot encoded usefully)"),
-                     distinct=int(distinct), limit=MAX_CATEGORIES)
-    return {"numeric": numeric, "categorical": categorical, "dropped": dropped}
-
-
 def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
     if not target:
         raise DataError(N_("Choose the target column: the one the model should predict."), code="target_missing",
                         target="", columns=list(map(str, frame.columns)))
     if target not in frame.columns:
-        raise DataError(N_("There is no column {target!r}. Columns: {names}."), code="target_missing",
-                        target=target, columns=list(map(str, frame.columns)), names=", ".join(map(str, frame.columns)))
+        raise not_a_column(frame, target, "target")
     values = frame[target]
     numbers = to_numbers(values)
     is_bool = pd.api.types.is_bool_dtype(values)
@@ -151,9 +124,18 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
                         code="test_size")
     frame = table.frame
     y_all = _check_target(frame, table.target)
+    check_names(frame, config.exclude, "exclude")
+    check_names(frame, config.keep, "keep")
+    if table.target in config.exclude:
+        raise DataError(N_("The target {target!r} cannot also be left out: choose another target, or keep it in."),
+                        code="target_excluded", target=table.target)
     _check_finite(frame, table.target, y_all)
     has_target = y_all.notna()
     frame, y_all = frame[has_target], y_all[has_target]
+    if len(table.frame) < MIN_ROWS:
+        raise DataError(N_("The file has only {n} rows; at least {minimum} are needed to train a model and test it "
+                           "on rows it has not seen. Add rows (a few hundred give a steadier test figure)."),
+                        code="too_few_rows", n=len(table.frame), minimum=MIN_ROWS)
     if len(frame) < MIN_ROWS:
         raise DataError(N_("Only {n} rows have a target value; at least {minimum} are needed to train and test a "
                            "model. Add rows or choose another target."), code="too_few_rows",
@@ -161,7 +143,7 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
     if y_all.nunique() <= 1:
         raise DataError(N_("The target column {target!r} has the same value in every row, so there is nothing to "
                            "learn. Choose a column whose values vary."), code="target_constant", target=table.target)
-    plan = plan_columns(frame, table.target)
+    plan = plan_columns(table.frame, table.target, config.exclude, config.keep)  # file order: identifiers count up
     if not plan["numeric"] and not plan["categorical"]:
         reasons = "; ".join(f"{d['column']}: {d['reason']}" for d in plan["dropped"]) or "no other columns"
         raise DataError(N_("No column can be used as a feature ({reasons}). Add numeric columns, or text columns with "
@@ -187,6 +169,8 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "numeric": plan["numeric"],
         "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
         "dropped": plan["dropped"],
+        "roles": plan["roles"],
+        "warnings": _warnings(len(X_test)),
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
         "notes": list(table.notes),
@@ -200,8 +184,20 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "n_test": len(X_test),
         "test_size": config.test_size,
         "seed": config.seed,
+        "excluded": list(config.exclude),
+        "kept": list(config.keep),
     }
     return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info)
+
+
+def _warnings(n_test: int) -> list[dict]:
+    """What a reader should know before trusting the figures: marked templates with their params."""
+    if n_test >= FEW_TEST_ROWS:
+        return []
+    template = N_("Only {n} rows are held out for testing, so the test MAE is measured on few rows: another seed or "
+                  "a few more rows can move it a lot. Treat it as rough, and add rows if you can (a few hundred give a "
+                  "steadier figure).")
+    return [{"code": "few_test_rows", "n": n_test, "template": template, "message": render(template, {"n": n_test})}]
 
 
 def _check_scaled(matrix: np.ndarray, X: pd.DataFrame, frame: pd.DataFrame, preprocessing: dict):

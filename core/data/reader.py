@@ -97,10 +97,6 @@ def read_csv(source, name: str | None = None) -> Table:
             values = frame[col].dropna().astype(str)
             if len(values) and values.map(lambda v: bool(_DECIMAL_COMMA.match(v))).all():
                 frame[col] = pd.to_numeric(values.str.replace(",", ".", regex=False)).reindex(frame.index)
-    first = frame.columns[0]
-    if first.startswith("Unnamed: 0") and frame[first].astype(str).tolist() == [str(i) for i in range(len(frame))]:
-        frame = frame.drop(columns=first)
-        notes.append("dropped a row-index column with no name")
     return Table(frame=frame, target=None, name=name, source=f"uploaded file {name}", notes=notes)
 
 

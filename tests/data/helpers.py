@@ -14,10 +14,16 @@ def csv_bytes(header, rows, sep=",", encoding="utf-8") -> bytes:
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
+def scrambled(i: int, n: int) -> int:
+    """0..n-1 in an order that does not count up (7 and most n share no factor), so x is not taken for a row number."""
+    return (7 * i + 3) % n if n % 7 else (5 * i + 3) % n
+
+
 def simple_csv(n=30, **kw) -> bytes:
     """``n`` rows of x, a city and y = 2x + 1 (a little off the line), enough to prepare."""
     cities = ["Seoul", "Busan", "Incheon"]
-    return csv_bytes(["x", "city", "y"], [(i, cities[i % 3], 2 * i + 1 + (i % 4) / 10) for i in range(n)], **kw)
+    rows = [(x, cities[i % 3], 2 * x + 1 + (i % 4) / 10) for i, x in ((i, scrambled(i, n)) for i in range(n))]
+    return csv_bytes(["x", "city", "y"], rows, **kw)
 
 
 def mixed_csv(n=60, seed=0) -> bytes:

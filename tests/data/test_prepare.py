@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from core import data
-from tests.data.helpers import csv_bytes, mixed_csv, prepare_csv, same_split, simple_csv, table_from
+from tests.data.helpers import csv_bytes, mixed_csv, prepare_csv, same_split, scrambled, simple_csv, table_from
 
 # ---------------------------------------------------------------------------------------------------------------
 # Column plan
@@ -21,7 +21,8 @@ from tests.data.helpers import csv_bytes, mixed_csv, prepare_csv, same_split, si
 
 def test_column_plan_uses_encodes_and_drops_with_reasons():
     n = 30
-    rows = [(i, ["Seoul", "Busan", "Incheon"][i % 3], f"house {i}", None, 7, "KR", 3 * i + i % 5) for i in range(n)]
+    rows = [(scrambled(i, n), ["Seoul", "Busan", "Incheon"][i % 3], f"house {i}", None, 7, "KR", 3 * i + i % 5)
+            for i in range(n)]
     prepared = prepare_csv(csv_bytes(["x", "city", "name", "empty", "seven", "country", "y"], rows))
     report = prepared.report
 
