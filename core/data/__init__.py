@@ -24,6 +24,6 @@ from core.data.table import Table
 __all__ = [
     "BUILTIN", "CALIFORNIA_UNITS", "DIABETES_UNITS", "FLOAT32_MAX", "MAX_BYTES", "MAX_CATEGORIES", "MAX_COLUMNS",
     "MAX_ROWS", "MIN_ROWS", "DataConfig", "Prepared", "Table", "california_available", "default_target",
-    "describe_units", "fit_preprocessing", "load", "load_builtin", "load_california", "load_diabetes", "plan_columns", "prepare",
-    "read_csv", "scale_target", "to_numbers", "transform", "unscale_target",
+    "describe_units", "fit_preprocessing", "load", "load_builtin", "load_california", "load_diabetes", "plan_columns",
+    "prepare", "read_csv", "scale_target", "to_numbers", "transform", "unscale_target",
 ]
