@@ -59,6 +59,10 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--dropout", type=float, default=model.dropout,
                        help="probability of zeroing a hidden unit while training")
     train.add_argument("--test-size", type=float, default=split.test_size, help="share of rows held out for testing")
+    train.add_argument("--exclude", nargs="+", default=list(split.exclude), metavar="COLUMN",
+                       help="columns to leave out of the features (e.g. the target's own parts)")
+    train.add_argument("--keep", nargs="+", default=list(split.keep), metavar="COLUMN",
+                       help="columns to use as features even though they look like identifiers")
     train.add_argument("--seed", type=int, default=training.seed, help="seeds the split, the weights and shuffling")
     train.add_argument("--device", choices=DEVICE_CHOICES, default=training.device,
                        help="auto: CUDA, then MPS, else the CPU")
@@ -69,6 +73,8 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
     train.add_argument("--json", action="store_true", help="print one JSON object with the results on stdout")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--no-baselines", action="store_true",
+                       help="skip the mean, linear and gradient-boosting baselines on the same split")
 
     predict = sub.add_parser("predict", help="predict with a saved checkpoint")
     predict.add_argument("--checkpoint", required=True, help="a checkpoint file, or a name in the checkpoint folder")
@@ -76,7 +82,8 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     source.add_argument("--csv", help="a CSV of feature rows")
     source.add_argument("--values", nargs="+", metavar="NAME=VALUE", help="one row of feature values")
     predict.add_argument("--out", help="write the CSV with predictions here (default: stdout)")
-    predict.add_argument("--json", action="store_true", help="print JSON instead of text (with --values)")
+    predict.add_argument("--json", action="store_true",
+                         help="print JSON instead of text (with --csv: a summary on stdout; give --out for the CSV)")
 
     listing = sub.add_parser("list", help="list saved checkpoints")
     listing.add_argument("--dir", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
@@ -86,6 +93,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 def cmd_train(args) -> int:
     from core import checkpoint, data
+    from core.training.baselines import baselines
     from core.training.callbacks import ProgressBar
     from core.training.model import ModelConfig
     from core.training.run import set_threads
@@ -100,7 +108,10 @@ def cmd_train(args) -> int:
     if table.target is None:
         columns = ", ".join(map(str, table.frame.columns))
         raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
-    prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed))
+    prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed, exclude=args.exclude,
+                                                    keep=args.keep))
+    for warning in prepared.report["warnings"]:
+        print(f"warning: {warning['message']}", file=sys.stderr)
     model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
                                dropout=args.dropout)
     callbacks = [] if args.quiet else [ProgressBar()]
@@ -115,26 +126,44 @@ def cmd_train(args) -> int:
     saved = checkpoint.save(checkpoint.build(name=name, model_config=config_dict(model_config),
                                              train_config=config_dict(train_config), prepared=prepared,
                                              result=result), args.out)
-    m = result.metrics
-    summary = {"dataset": table.name, "target": table.target, "epochs": len(result.history), "steps": result.steps,
-               "seconds": round(result.seconds, 3), "device": result.device, "test_mae": m["test_mae"],
-               "test_rmse": m["test_rmse"], "test_r2": m["test_r2"], "test_mse": m["test_mse"],
-               "train_loss": m.get("train_loss"), "n_train": prepared.info["n_train"],
-               "n_test": prepared.info["n_test"], "features": prepared.features,
-               "dropped": [d["column"] for d in prepared.report["dropped"]],
-               "imputed": prepared.report["imputed_train"] + prepared.report["imputed_test"],
-               "checkpoint": str(saved)}
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        print(f"Trained on {table.name} ({prepared.info['n_train']} train / {prepared.info['n_test']} test rows, "
-              f"{len(prepared.features)} features) for {summary['epochs']} epochs in {result.seconds:.1f} s "
-              f"on {result.device}.")
-        print(f"test MAE {m['test_mae']:.4f}  RMSE {m['test_rmse']:.4f}  R² {m['test_r2']:.4f}  ({table.target})")
-        if summary["dropped"]:
-            print(f"Dropped columns: {', '.join(summary['dropped'])}")
-        print(f"Saved checkpoint: {saved}")
+    summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
+    print(json.dumps(summary) if args.json else _train_text(summary))
     return 0
+
+
+def _train_summary(table, prepared, result, saved, baselines: list[dict] | None) -> dict:
+    """What the app's Train page shows, as one JSON object: figures, baselines, rows and every column's role."""
+    m, report = result.metrics, prepared.report
+    return {"dataset": table.name, "target": table.target, "epochs": len(result.history), "steps": result.steps,
+            "seconds": round(result.seconds, 3), "device": result.device, "test_mae": m["test_mae"],
+            "test_rmse": m["test_rmse"], "test_r2": m["test_r2"], "test_mse": m["test_mse"],
+            "train_loss": m.get("train_loss"), "n_train": prepared.info["n_train"],
+            "n_test": prepared.info["n_test"], "rows": report["rows"], "rows_used": report["rows_used"],
+            "rows_dropped_no_target": report["rows_dropped_no_target"], "features": prepared.features,
+            "dropped": [d["column"] for d in report["dropped"]],
+            "columns": [{k: r[k] for k in ("column", "role", "code", "reason")} for r in report["roles"]],
+            "excluded": prepared.info["excluded"], "kept": prepared.info["kept"],
+            "imputed": report["imputed_train"] + report["imputed_test"],
+            "warnings": [w["message"] for w in report["warnings"]],
+            "baselines": [{k: b[k] for k in ("name", "label", "test_mae", "test_rmse", "test_r2")} for b in baselines]
+            if baselines is not None else None,
+            "checkpoint": str(saved)}
+
+
+def _train_text(s: dict) -> str:
+    lines = [f"Trained on {s['dataset']} ({s['n_train']} train / {s['n_test']} test rows, {len(s['features'])} "
+             f"features) for {s['epochs']} epochs in {s['seconds']:.1f} s on {s['device']}.",
+             f"test MAE {s['test_mae']:.4f}  RMSE {s['test_rmse']:.4f}  R² {s['test_r2']:.4f}  ({s['target']})"]
+    for b in s["baselines"] or []:
+        lines.append(f"  {b['label'] + ':':<24} MAE {b['test_mae']:.4f}  RMSE {b['test_rmse']:.4f}  R² "
+                     f"{b['test_r2']:.4f}  (same split)")
+    if s["rows_dropped_no_target"]:
+        lines.append(f"Rows without a target value, dropped: {s['rows_dropped_no_target']:,} of {s['rows']:,}.")
+    for column in s["columns"]:
+        if column["role"] not in ("numeric", "categorical", "target"):
+            lines.append(f"Left out {column['column']!r}: {column['reason']}.")
+    lines.append(f"Saved checkpoint: {s['checkpoint']}")
+    return "\n".join(lines)
 
 
 def _parse_values(pairs: list[str]) -> dict:
@@ -151,6 +180,8 @@ def cmd_predict(args) -> int:
     from core import checkpoint, data
     from core.predict import Predictor
 
+    if args.csv and args.json and not args.out:
+        raise ConfigError("With --csv and --json, give --out for the scored CSV: stdout holds the JSON summary.")
     predictor = Predictor.from_file(checkpoint.resolve(args.checkpoint))
     if args.values:
         value, report = predictor.predict_one(_parse_values(args.values))
@@ -170,14 +201,34 @@ def cmd_predict(args) -> int:
         print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
     else:
         table.to_csv(sys.stdout, index=False)
-    if report.n_bad_rows:
-        print(f"warning: {report.n_bad_rows} row(s) could not be predicted:", file=sys.stderr)
-        for p in report.problems[:20]:
-            print(f"  line {p['line']}: {p['message']}", file=sys.stderr)
-    if report.n_out_of_range_rows:
-        print(f"warning: {report.n_out_of_range_rows} row(s) have values outside the training range "
-              "(see the note column)", file=sys.stderr)
+    print(_predict_text(report, predictor.target), file=sys.stderr, end="")
+    if args.json:
+        print(json.dumps({"target": predictor.target, "rows": len(table), "predicted": len(table) - report.n_bad_rows,
+                          "bad_rows": report.n_bad_rows, "problems": [p["message"] for p in report.problems],
+                          "out_of_range_rows": report.n_out_of_range_rows, "filled": report.filled,
+                          "ignored": report.ignored, "against_target": report.against_target, "out": args.out}))
     return 0
+
+
+def _predict_text(report, target: str) -> str:
+    """What was done to the rows, for stderr: rows not predicted, cells filled, columns ignored, the error."""
+    lines = []
+    if report.n_bad_rows:
+        lines.append(f"warning: {report.n_bad_rows} row(s) could not be predicted:")
+        lines += [f"  line {p['line']}: {p['message']}" for p in report.problems[:20]]
+    if report.n_out_of_range_rows:
+        lines.append(f"warning: {report.n_out_of_range_rows} row(s) have values outside the training range "
+                     "(see the note column)")
+    for column, fill in report.filled.items():
+        value = f"{fill['value']:.6g}" if isinstance(fill["value"], float) else repr(fill["value"])
+        lines.append(f"filled {fill['count']} empty cell(s) of {column} with {value}, as in training")
+    if report.ignored:
+        lines.append(f"ignored column(s) the model does not use: {', '.join(report.ignored)}")
+    if report.against_target:
+        t = report.against_target
+        lines.append(f"against the file's {target} column ({t['n']} rows): MAE {t['mae']:.4g}  RMSE "
+                     f"{t['rmse']:.4g}  R² {t['r2']:.4f}")
+    return "".join(line + "\n" for line in lines)
 
 
 def cmd_list(args) -> int:

@@ -5,11 +5,13 @@ cannot be predicted are reported by number, never dropped silently; values outsi
 """
 
 import difflib
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.metrics import r2_score
 
 from core import checkpoint as ckpt
 from core.data import describe_units, to_numbers, transform, unscale_target
@@ -29,6 +31,9 @@ class PredictionReport:
     n_bad_rows: int = 0
     n_out_of_range_rows: int = 0
     imputed: int = 0  # empty cells filled with the training median / most frequent value
+    filled: dict = field(default_factory=dict)  # {column: {"count", "value"}}: what filled its empty cells
+    ignored: list = field(default_factory=list)  # columns of the rows the model does not use (the target aside)
+    against_target: dict | None = None  # {"n", "mae", "rmse", "r2"} when the rows hold the target column
 
     def frame(self, rows: pd.DataFrame, column: str, problem_text=None, range_text=None) -> pd.DataFrame:
         """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows.
@@ -159,8 +164,25 @@ class Predictor:
                                         "prediction")))
         bad |= overflow
         predictions[bad] = np.nan
-        imputed = int(empty[~bad].sum())  # in the rows that were predicted
-        return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()), imputed)
+        counts = empty[~bad].sum(axis=0)  # (features,): cells filled in the rows that were predicted
+        fills = self.defaults()
+        filled = {name: {"count": int(n), "value": fills[name]} for name, n in zip(self.features, counts) if n}
+        ignored = [str(c) for c in rows.columns if c not in self.features and c != self.target]
+        return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()),
+                                int(counts.sum()), filled, ignored, self._against_target(rows, predictions))
+
+    def _against_target(self, rows: pd.DataFrame, predictions: np.ndarray) -> dict | None:
+        """Where the rows hold the target column too: the predictions' error against it (the rows with both)."""
+        if self.target not in rows.columns:
+            return None
+        actual = to_numbers(rows[self.target].reset_index(drop=True)).to_numpy(dtype=float)
+        both = np.isfinite(actual) & np.isfinite(predictions)
+        if not both.any():
+            return None
+        error = predictions[both] - actual[both]
+        r2 = float(r2_score(actual[both], predictions[both])) if both.sum() > 1 else math.nan
+        return {"n": int(both.sum()), "mae": float(np.abs(error).mean()), "rmse": float(np.sqrt((error**2).mean())),
+                "r2": r2}
 
     def predict_one(self, values: dict) -> tuple[float, PredictionReport]:
         """Predict one row given as ``{feature: value}``; raises PredictionError if it cannot be predicted."""

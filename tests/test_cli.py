@@ -113,6 +113,10 @@ def _garbage_checkpoint(tmp_path):
     (lambda p: ["train", "--dataset", "diabetes", "--lr", "-1"], "learning rate"),
     (lambda p: ["train", "--dataset", "diabetes", "--epochs", "0"], "Epochs"),
     (lambda p: ["train", "--dataset", "diabetes", "--target", "nope"], "There is no column 'nope'"),
+    (lambda p: ["train", "--dataset", "diabetes", "--target", "BMI"], "Did you mean 'bmi'?"),
+    (lambda p: ["train", "--dataset", "diabetes", "--exclude", "S5"], "to leave out. Did you mean 's5'?"),
+    (lambda p: ["train", "--dataset", "diabetes", "--exclude", "progression"], "cannot also be left out"),
+    (lambda p: ["predict", "--checkpoint", "diab", "--csv", "rows.csv", "--json"], "give --out"),
     (lambda p: ["train", "--dataset", "diabetes", "--hidden", "0"], "Hidden layers"),
     (_bad_csv, "at least 20"),
     (lambda p: ["predict", "--checkpoint", str(p / "none.pt"), "--values", "a=1"], "No checkpoint"),
@@ -174,3 +178,79 @@ def test_train_help_and_a_bad_hidden_size_are_one_sentence(capsys):
         main(["train", "--hidden", "128,x"])
     assert exit_.value.code == 2
     assert "whole numbers separated by commas" in capsys.readouterr().err
+
+
+def bike_rentals(path, n=300, seed=0):
+    """Like the UCI bike-sharing data: cnt is casual + registered, and 30 rows have no count yet."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    temp = rng.uniform(0, 35, n).round(1)
+    frame = pd.DataFrame({"instant": np.arange(1, n + 1), "temp": temp, "hum": rng.uniform(20, 90, n).round(),
+                          "casual": (temp * 3 + rng.normal(0, 5, n)).clip(0).round(),
+                          "registered": (temp * 10 + rng.normal(0, 20, n)).clip(0).round()})
+    frame["cnt"] = (frame["casual"] + frame["registered"]).astype(object)
+    frame.loc[frame.index[-30:], "cnt"] = None
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_exclude_leaves_columns_out_and_predict_on_the_original_file_ignores_them(tmp_path):
+    bike_rentals(tmp_path / "day.csv")
+    run = cli("train", "--dataset", tmp_path / "day.csv", "--target", "cnt", "--exclude", "casual", "registered",
+              "--epochs", "2", "--quiet", "--json", "--out", tmp_path / "ck", "--name", "bikes")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["features"] == ["temp", "hum"] and summary["excluded"] == ["casual", "registered"]
+    roles = {c["column"]: (c["role"], c["reason"]) for c in summary["columns"]}
+    assert roles["casual"] == ("excluded", "left out by you") and roles["instant"][0] == "identifier"
+    assert summary["rows_dropped_no_target"] == 30 and summary["rows_used"] == 270
+    assert [b["name"] for b in summary["baselines"]] == ["mean", "linear", "hgb"]
+    assert all(b["test_mae"] > 0 for b in summary["baselines"])
+
+    scored = cli("predict", "--checkpoint", tmp_path / "ck" / "bikes.pt", "--csv", tmp_path / "day.csv", "--out",
+                 tmp_path / "scored.csv", "--json")
+    assert scored.returncode == 0, scored.stderr
+    report = json.loads(scored.stdout)
+    assert report["bad_rows"] == 0 and report["predicted"] == 300
+    assert report["ignored"] == ["instant", "casual", "registered"]
+    assert report["against_target"]["n"] == 270  # the rows that have a count
+    assert "ignored column(s) the model does not use: instant, casual, registered" in scored.stderr
+
+
+def test_the_text_summary_shows_baselines_dropped_rows_and_left_out_columns(tmp_path):
+    bike_rentals(tmp_path / "day.csv")
+    run = cli("train", "--dataset", tmp_path / "day.csv", "--target", "cnt", "--exclude", "casual", "--epochs", "1",
+              "--quiet", "--out", tmp_path / "ck")
+    assert run.returncode == 0, run.stderr
+    assert "Linear regression:" in run.stdout and "(same split)" in run.stdout
+    assert "Rows without a target value, dropped: 30 of 300." in run.stdout
+    assert "Left out 'casual': left out by you." in run.stdout
+    assert "Left out 'instant': whole numbers that count up in file order (1, 2, …)" in run.stdout
+
+
+def test_predict_reports_the_blank_cells_it_filled_per_column(trained, tmp_path):
+    _, out = trained
+    from core.data import load_diabetes
+
+    rows = load_diabetes().frame.head(10).copy()
+    rows.loc[[1, 4, 7], "bmi"] = None
+    rows.loc[2, "s5"] = None
+    rows.to_csv(tmp_path / "blanks.csv", index=False)
+    run = cli("predict", "--checkpoint", out / "diab.pt", "--csv", tmp_path / "blanks.csv", "--out",
+              tmp_path / "o.csv", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    median = Predictor.from_file(out / "diab.pt").numeric["bmi"]["median"]
+    assert report["filled"] == {"bmi": {"count": 3, "value": median}, "s5": {"count": 1, "value": pytest.approx(
+        Predictor.from_file(out / "diab.pt").numeric["s5"]["median"])}}
+    assert f"filled 3 empty cell(s) of bmi with {median:.6g}, as in training" in run.stderr
+    assert report["against_target"]["n"] == 10 and report["against_target"]["mae"] > 0
+
+
+def test_a_tiny_data_set_is_flagged_before_training(tmp_path):
+    bike_rentals(tmp_path / "small.csv", n=80)
+    run = cli("train", "--dataset", tmp_path / "small.csv", "--target", "cnt", "--epochs", "1", "--quiet",
+              "--no-baselines", "--out", tmp_path / "ck")
+    assert run.returncode == 0, run.stderr
+    assert "warning: Only 10 rows are held out for testing" in run.stderr
