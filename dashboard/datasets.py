@@ -14,8 +14,20 @@ def california_ok() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def builtin(name: str, test_size: float, seed: int) -> data.Prepared:
-    return data.prepare(data.load_builtin(name), data.DataConfig(test_size=test_size, seed=seed))
+def builtin(name: str, test_size: float, seed: int, exclude: tuple = (), keep: tuple = ()) -> data.Prepared:
+    return data.prepare(data.load_builtin(name), data.DataConfig(test_size=test_size, seed=seed, exclude=exclude,
+                                                                 keep=keep))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def builtin_table(name: str) -> data.Table:
+    return data.load_builtin(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def identifiers(_table: data.Table, key: tuple, target: str) -> list[str]:
+    """The columns of the table (``key`` names it) that look like identifiers: left out unless a reader keeps one."""
+    return [r["column"] for r in data.plan_columns(_table.frame, target)["roles"] if r["role"] == "identifier"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -24,10 +36,11 @@ def read_upload(raw: bytes, name: str) -> data.Table:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: int) -> data.Prepared:
+def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: int, exclude: tuple = (),
+                   keep: tuple = ()) -> data.Prepared:
     table = data.read_csv(raw, name=name)
     table.target = target
-    return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed))
+    return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep))
 
 
 def digest(raw: bytes) -> str:

@@ -110,6 +110,21 @@ def one_row_panel(predictor) -> dict:
     return values
 
 
+def _what_was_done(report, target: str) -> None:
+    """Cells filled (per column, and with what), columns ignored, and the error where the file holds the target."""
+    for column, fill in report.filled.items():
+        value = f"{fill['value']:,.4g}" if isinstance(fill["value"], float) else repr(fill["value"])
+        st.info(_("Filled {count:,} empty cell(s) of {column} with {value}, its value in training (the median, or "
+                  "the most frequent text).", count=fill["count"], column=column, value=value),
+                icon=":material/format_color_fill:")
+    if report.ignored:
+        st.caption(_("Ignored column(s) the model does not use: {columns}.", columns=", ".join(report.ignored)))
+    if report.against_target:
+        t = report.against_target
+        st.success(_("Against the file's own {target} column ({n:,} rows): MAE {mae:,.4g}, RMSE {rmse:,.4g}, "
+                     "R² {r2:.3f}.", target=target, n=t["n"], mae=t["mae"], rmse=t["rmse"], r2=t["r2"]))
+
+
 def batch_panel(predictor, path: str) -> None:
     """A CSV of feature rows scored; bad rows reported by line and kept, never dropped; the result to download."""
     st.caption(_("The file needs these columns (others are kept and ignored): {columns}.",
@@ -132,6 +147,7 @@ def batch_panel(predictor, path: str) -> None:
     if report.n_out_of_range_rows:
         st.warning(_("{n:,} row(s) have values outside the training range (see the note column).",
                      n=report.n_out_of_range_rows))
+    _what_was_done(report, predictor.target)
     st.dataframe(scored.head(1000), hide_index=True, placeholder="")  # as in the file: an empty prediction
     st.download_button(_("Download the CSV with predictions"), lambda: scored.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{rows_file.name.rsplit('.', 1)[0]}-predicted.csv", mime="text/csv",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from core.data import DataConfig
+from core.data import DataConfig, default_target
 from core.errors import PlaygroundError
 from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
 from core.training.optim import OPTIMIZERS
@@ -20,6 +20,9 @@ SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabet
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0]
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
 REPORT_EVERY = [10, 25, 50, 100, 200]
+ROLE_LABELS = {"numeric": N_("numeric feature"), "categorical": N_("text feature"), "target": N_("target"),
+               "identifier": N_("identifier, left out"), "excluded": N_("left out"), "empty": N_("empty, left out"),
+               "constant": N_("constant, left out"), "text": N_("free text, left out")}
 _MODEL, _TRAIN = ModelConfig(), TrainConfig()
 
 
@@ -54,7 +57,7 @@ class Choices:
 
 
 def data_panel(seed: int):
-    """Choose the data; returns (source, prepared data or None)."""
+    """Choose the data and the columns to leave out; returns (source, prepared data or None)."""
     california = datasets.california_ok()
     sources = ["california", "diabetes", "csv"] if california else ["diabetes", "csv"]
     if not california:
@@ -68,16 +71,26 @@ def data_panel(seed: int):
     source = st.radio(_("Data set"), sources, format_func=labels.get, key="tr_source", horizontal=True)
     state.keep("tr_source")
     try:
-        prepared = _upload(seed) if source == "csv" else datasets.builtin(source, DataConfig.test_size, seed)
+        if source == "csv":
+            upload = _upload()
+            if upload is None:
+                return source, None
+            raw, name, table, target = upload
+            exclude, keep = _leave_out(table, datasets.digest(raw), target)
+            prepared = datasets.prepare_upload(raw, name, target, DataConfig.test_size, seed, exclude, keep)
+        else:
+            table = datasets.builtin_table(source)
+            exclude, keep = _leave_out(table, source, table.target)
+            prepared = datasets.builtin(source, DataConfig.test_size, seed, exclude, keep)
     except PlaygroundError as err:
         show_error(err)
-        prepared = None
-    if prepared is not None:
-        _column_report(prepared)
+        return source, None
+    _column_report(prepared)
     return source, prepared
 
 
-def _upload(seed: int):
+def _upload():
+    """An uploaded CSV, its preview and the target chosen: (bytes, file name, table, target), or None."""
     upload = st.file_uploader(_("Upload a CSV (comma or semicolon separated; UTF-8 or CP949)"), type=["csv", "txt"],
                               help=_("Up to 50 MB, 500,000 rows and 200 columns. Numeric columns become features; "
                                      "text columns with at most 20 distinct values are one-hot encoded."))
@@ -87,13 +100,26 @@ def _upload(seed: int):
     raw = upload.getvalue()
     table = datasets.read_upload(raw, upload.name)
     st.dataframe(table.frame.head(8), height=240)
-    columns = list(table.frame.columns)
-    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(table.frame[c])]
-    target = st.selectbox(_("Target: the column to predict"), columns,
-                          index=columns.index(numeric[-1]) if numeric else len(columns) - 1,
-                          key=f"tr_target_{datasets.digest(raw)}",
+    columns = [str(c) for c in table.frame.columns]
+    proposed = default_target(table.frame)
+    target = st.selectbox(_("Target: the column to predict"), columns, index=columns.index(proposed) if proposed in
+                          columns else len(columns) - 1, key=f"tr_target_{datasets.digest(raw)}",
                           help=_("A numeric column. Every other usable column becomes a feature."))
-    return datasets.prepare_upload(raw, upload.name, target, DataConfig.test_size, seed)
+    st.caption(_("Proposed: the last numeric column that is not an identifier or a date part. Check that it is the "
+                 "one to predict."))
+    return raw, upload.name, table, target
+
+
+def _leave_out(table, source_key: str, target: str) -> tuple[tuple, tuple]:
+    """The columns to leave out, identifiers chosen to begin with; (excluded, identifiers kept as features)."""
+    identifiers = datasets.identifiers(table, source_key, target)
+    options = [str(c) for c in table.frame.columns if c != target]
+    chosen = st.multiselect(_("Leave out"), options, default=[c for c in identifiers if c in options],
+                            key=f"tr_exclude_{source_key}_{target}",
+                            help=_("Columns the model should not learn from: identifiers (chosen for you), or the "
+                                   "target's own parts, which would give the answer away. Remove an identifier from "
+                                   "here to use it as a feature."))
+    return (tuple(c for c in chosen if c not in identifiers), tuple(c for c in identifiers if c not in chosen))
 
 
 def _column_report(prepared) -> None:
@@ -102,14 +128,16 @@ def _column_report(prepared) -> None:
                  "(X_test, y_test); {features} features; predicting {target}.", rows=report["rows_used"],
                  train=prepared.info["n_train"], test=prepared.info["n_test"], features=len(prepared.features),
                  target=prepared.info["target"]))
+    for warning in report["warnings"]:
+        st.warning(message_text(warning["template"], warning), icon=":material/warning:")
     with st.expander(_("Columns used, encoded and dropped")):
         st.markdown(_("Numeric features: {columns}", columns=", ".join(report["numeric"]) or "—"))
         for item in report["encoded"]:
             st.markdown(_("**{column}**: text, one-hot encoded ({categories})", column=item["column"],
                           categories=", ".join(item["categories"])))
-        for item in report["dropped"]:
-            st.markdown(_("**{column}** dropped: {reason}", column=item["column"],
-                          reason=message_text(item["template"], item)))
+        st.dataframe(pd.DataFrame([{_("column"): r["column"], _("role"): message_text(ROLE_LABELS[r["role"]]),
+                                    _("why"): message_text(r["template"], r)} for r in report["roles"]]),
+                     hide_index=True)
         if report["rows_dropped_no_target"]:
             st.markdown(_("{n:,} rows without a target value were dropped.", n=report["rows_dropped_no_target"]))
         if report["imputed_train"] + report["imputed_test"]:

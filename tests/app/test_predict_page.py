@@ -168,3 +168,22 @@ def test_row_problems_read_in_korean(shared):
     problems = at.dataframe[1].value
     assert problems.iloc[0, -1] == "bmi=많음은(는) 숫자가 아닙니다"
     assert at.dataframe[2].value["note"].iloc[1] == "bmi=많음은(는) 숫자가 아닙니다"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_scoring_says_what_it_filled_ignored_and_how_far_off_it_was(shared, lang):
+    rows = data.load_diabetes().frame.head(12).copy()
+    rows.loc[[2, 5], "bmi"] = None
+    rows["patient"] = [f"p{i}" for i in range(12)]
+    at = predict_page(lang)
+    at.file_uploader(key="pr_rows").upload("rows.csv", rows.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception
+    info = " ".join(i.value for i in at.info)
+    captions = " ".join(c.value for c in at.caption)
+    success = " ".join(s.value for s in at.success)
+    if lang == "en":
+        assert "Filled 2 empty cell(s) of bmi" in info
+        assert "Ignored column(s) the model does not use: patient." in captions
+        assert "Against the file's own progression column (12 rows): MAE" in success
+    else:
+        assert "bmi의 빈 칸 2개" in info and "patient" in captions and "progression 열과 비교(행 12개)" in success

@@ -139,3 +139,58 @@ def test_leaving_the_page_and_coming_back_shows_the_run():
     assert at.get("progress") or any("Waiting" in i.value for i in at.info)  # still going, still ours
     [b for b in at.button if b.label == "Stop"][0].click().run()
     poll(at, lambda a: any("Stopped" in s.value for s in a.success))
+
+
+def r_row_names_csv(n=60) -> bytes:
+    """R's write.csv of a small table: row names 1..n in an unnamed first column, a year, a price to predict."""
+    lines = ['"","area","age","year","price"']
+    for i in range(n):
+        area, age = 40 + (i * 37) % 90, (i * 13) % 40
+        lines.append(f'"{i + 1}",{area},{age},{2000 + i % 20},{3.5 * area - 0.8 * age + (i % 7)}')
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(at, raw: bytes, name="houses.csv"):
+    at.radio(key="tr_source").set_value("csv").run()
+    at.file_uploader[0].upload(name, raw, "text/csv").run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    return at
+
+
+def roles_table(at) -> dict:
+    frame = [d.value for d in at.dataframe if "role" in d.value.columns][0]
+    return dict(zip(frame["column"], frame["role"]))
+
+
+def leave_out(at):
+    return [m for m in at.multiselect if m.label == "Leave out"][0]
+
+
+def test_r_row_names_are_proposed_for_leaving_out_and_the_target_skips_them():
+    at = upload(train_page(), r_row_names_csv())
+    assert [s for s in at.selectbox if s.label.startswith("Target")][0].value == "price"  # not the year
+    assert leave_out(at).value == ["Unnamed: 0"]
+    assert roles_table(at)["Unnamed: 0"] == "identifier, left out"
+    assert any("3 features" in c.value for c in at.caption)  # area, age, year
+
+
+def test_removing_an_identifier_from_leave_out_makes_it_a_feature_and_leaving_out_a_column_drops_it():
+    at = upload(train_page(), r_row_names_csv())
+    leave_out(at).set_value(["year"]).run()
+    assert not at.exception
+    roles = roles_table(at)
+    assert roles["Unnamed: 0"] == "numeric feature" and roles["year"] == "left out"
+    assert any("3 features" in c.value for c in at.caption)  # Unnamed: 0, area, age
+
+
+def test_a_small_test_split_is_flagged_on_the_page():
+    at = upload(train_page(), r_row_names_csv(60))
+    assert any("Only 12 rows are held out for testing" in w.value for w in at.warning)
+
+
+def test_the_column_table_reads_in_korean():
+    at = upload(train_page("ko"), r_row_names_csv())
+    roles = roles_table(at) if any("role" in d.value.columns for d in at.dataframe) else None
+    frame = [d.value for d in at.dataframe if "역할" in d.value.columns][0]
+    assert roles is None and "식별자, 제외" in set(frame["역할"])
+    assert [m for m in at.multiselect if m.label == "제외할 열"][0].value == ["Unnamed: 0"]
