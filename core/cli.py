@@ -112,6 +112,8 @@ def cmd_train(args) -> int:
                                                     keep=args.keep))
     for warning in prepared.report["warnings"]:
         print(f"warning: {warning['message']}", file=sys.stderr)
+        if warning["code"] == "leak":
+            print(f"  to leave them out: --exclude {' '.join(warning['columns'])}", file=sys.stderr)
     model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
                                dropout=args.dropout)
     callbacks = [] if args.quiet else [ProgressBar()]

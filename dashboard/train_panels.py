@@ -76,16 +76,18 @@ def data_panel(seed: int):
             if upload is None:
                 return source, None
             raw, name, table, target = upload
-            exclude, keep = _leave_out(table, datasets.digest(raw), target)
+            key = f"tr_exclude_{datasets.digest(raw)}_{target}"
+            exclude, keep = _leave_out(table, key, target)
             prepared = datasets.prepare_upload(raw, name, target, DataConfig.test_size, seed, exclude, keep)
         else:
             table = datasets.builtin_table(source)
-            exclude, keep = _leave_out(table, source, table.target)
+            key = f"tr_exclude_{source}_{table.target}"
+            exclude, keep = _leave_out(table, key, table.target)
             prepared = datasets.builtin(source, DataConfig.test_size, seed, exclude, keep)
     except PlaygroundError as err:
         show_error(err)
         return source, None
-    _column_report(prepared)
+    _column_report(prepared, key)
     return source, prepared
 
 
@@ -110,19 +112,24 @@ def _upload():
     return raw, upload.name, table, target
 
 
-def _leave_out(table, source_key: str, target: str) -> tuple[tuple, tuple]:
+def _leave_out(table, key: str, target: str) -> tuple[tuple, tuple]:
     """The columns to leave out, identifiers chosen to begin with; (excluded, identifiers kept as features)."""
-    identifiers = datasets.identifiers(table, source_key, target)
+    identifiers = datasets.identifiers(table, key, target)
     options = [str(c) for c in table.frame.columns if c != target]
-    chosen = st.multiselect(_("Leave out"), options, default=[c for c in identifiers if c in options],
-                            key=f"tr_exclude_{source_key}_{target}",
+    chosen = st.multiselect(_("Leave out"), options, default=[c for c in identifiers if c in options], key=key,
                             help=_("Columns the model should not learn from: identifiers (chosen for you), or the "
                                    "target's own parts, which would give the answer away. Remove an identifier from "
                                    "here to use it as a feature."))
     return (tuple(c for c in chosen if c not in identifiers), tuple(c for c in identifiers if c not in chosen))
 
 
-def _column_report(prepared) -> None:
+def _also_leave_out(key: str, columns: list[str]) -> None:
+    """The leak warning's button: its columns join the "Leave out" choice (a callback: before the widget is drawn)."""
+    chosen = list(st.session_state.get(key, []))
+    st.session_state[key] = chosen + [c for c in columns if c not in chosen]
+
+
+def _column_report(prepared, exclude_key: str) -> None:
     report = prepared.report
     st.caption(_("{rows:,} rows used: {train:,} for training (X_train, y_train), {test:,} held out for testing "
                  "(X_test, y_test); {features} features; predicting {target}.", rows=report["rows_used"],
@@ -130,6 +137,9 @@ def _column_report(prepared) -> None:
                  target=prepared.info["target"]))
     for warning in report["warnings"]:
         st.warning(message_text(warning["template"], warning), icon=":material/warning:")
+        if warning["code"] == "leak":
+            st.button(_("Leave out {names}", names=warning["names"]), on_click=_also_leave_out,
+                      args=(exclude_key, warning["columns"]), key=f"tr_leak_{exclude_key}")
     with st.expander(_("Columns used, encoded and dropped")):
         st.markdown(_("Numeric features: {columns}", columns=", ".join(report["numeric"]) or "—"))
         for item in report["encoded"]:

@@ -254,3 +254,12 @@ def test_a_tiny_data_set_is_flagged_before_training(tmp_path):
               "--no-baselines", "--out", tmp_path / "ck")
     assert run.returncode == 0, run.stderr
     assert "warning: Only 10 rows are held out for testing" in run.stderr
+
+
+def test_a_leak_is_named_on_stderr_with_the_flags_that_leave_it_out(tmp_path):
+    bike_rentals(tmp_path / "day.csv")
+    run = cli("train", "--dataset", tmp_path / "day.csv", "--target", "cnt", "--epochs", "1", "--quiet",
+              "--no-baselines", "--out", tmp_path / "ck")
+    assert run.returncode == 0, run.stderr
+    assert "together give cnt almost exactly on the training rows" in run.stderr
+    assert "to leave them out: --exclude" in run.stderr and "casual" in run.stderr and "registered" in run.stderr

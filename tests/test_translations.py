@@ -471,6 +471,11 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
                           "x": SCRAMBLED, "city": ["a", "b"] * (N // 2) + ["a"], "left": SCRAMBLED})
     found |= {r["template"] for r in data.plan_columns(frame, "y", exclude=("left",))["roles"]}
     found |= {w["template"] for w in data.prepare(data.Table(frame=frame, target="y", name="t")).report["warnings"]}
+    a, b = SCRAMBLED, [float((11 * i + 5) % N) for i in range(N)]
+    for leaky in ({"x": a, "y": [2 * v + 1 for v in a]}, {"a": a, "b": b, "y": [p + q for p, q in zip(a, b)]},
+                  {"x": a, "y": [2.0 ** v for v in a]}):  # one column, two together, the target in another form
+        prepared = data.prepare(data.Table(frame=pd.DataFrame(leaky), target="y", name="t"))
+        found |= {w["template"] for w in prepared.report["warnings"]}
     rows = pd.DataFrame({"a": ["x", "inf", 1e300], "b": [0.0, 0.0, 0.0]})
     ones = _ckpt_dict()  # weights all 1: 1e300 overflows whatever the global RNG drew for the others
     ones["state_dict"] = {k: torch.ones_like(v) for k, v in ones["state_dict"].items()}

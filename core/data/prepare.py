@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from core.data.leaks import find_leak
 from core.data.preprocessing import fit_preprocessing, transform
 from core.data.roles import MAX_CATEGORIES, check_names, not_a_column, plan_columns
 from core.data.table import Table
@@ -170,7 +171,7 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
         "dropped": plan["dropped"],
         "roles": plan["roles"],
-        "warnings": _warnings(len(X_test)),
+        "warnings": _warnings(len(X_test)) + _leak(Xtr, y_train, preprocessing, config.seed),
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
         "notes": list(table.notes),
@@ -188,6 +189,15 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "kept": list(config.keep),
     }
     return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info)
+
+
+def _leak(X: np.ndarray, y: pd.Series, preprocessing: dict, seed: int) -> list[dict]:
+    """A warning when a few features give the target almost exactly on the training rows (core/data/leaks.py)."""
+    source = [c["name"] for c in preprocessing["numeric"]] + [c["name"] for c in preprocessing["categorical"]
+                                                              for _ in c["categories"]]
+    found = find_leak(X, y.to_numpy(np.float64), preprocessing["encoded_names"], source,
+                      preprocessing["target"]["name"], seed)
+    return [found] if found else []
 
 
 def _warnings(n_test: int) -> list[dict]:

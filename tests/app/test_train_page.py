@@ -194,3 +194,25 @@ def test_the_column_table_reads_in_korean():
     frame = [d.value for d in at.dataframe if "역할" in d.value.columns][0]
     assert roles is None and "식별자, 제외" in set(frame["역할"])
     assert [m for m in at.multiselect if m.label == "제외할 열"][0].value == ["Unnamed: 0"]
+
+
+def bike_parts_csv(n=200) -> bytes:
+    lines = ["temp,casual,registered,cnt"]
+    for i in range(n):
+        temp = (i * 37) % 35
+        casual, registered = 3 * temp + (i * 7) % 41, 10 * temp + (i * 13) % 97
+        lines.append(f"{temp},{casual},{registered},{casual + registered}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_leak_is_named_and_one_click_leaves_it_out():
+    at = upload(train_page(), bike_parts_csv())
+    assert [s for s in at.selectbox if s.label.startswith("Target")][0].value == "cnt"
+    assert any("registered, casual together give cnt almost exactly" in w.value for w in at.warning)
+    button = [b for b in at.button if b.label.startswith("Leave out ")][0]
+    assert "casual" in button.label and "registered" in button.label
+    button.click().run()
+    assert not at.exception
+    assert sorted(leave_out(at).value) == ["casual", "registered"]
+    assert not any("almost exactly" in w.value for w in at.warning)
+    assert any("1 features" in c.value for c in at.caption)
