@@ -6,6 +6,7 @@ Progress goes to stderr, results to stdout; bad input exits with status 2 and on
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -104,12 +105,13 @@ def cmd_train(args) -> int:
     set_threads(args.threads)
     train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                                seed=args.seed, device=args.device, max_steps=args.max_steps)
-    table = data.load(args.dataset, args.target)
+    table = _read(args.dataset, args.target, quiet=args.quiet)
     if table.target is None:
         columns = ", ".join(map(str, table.frame.columns))
         raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
-    prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed, exclude=args.exclude,
-                                                    keep=args.keep))
+    with _stages(args.quiet) as on_stage:
+        prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed,
+                                                        exclude=args.exclude, keep=args.keep), on_stage)
     for warning in prepared.report["warnings"]:
         print(f"warning: {warning['message']}", file=sys.stderr)
         if warning["code"] == "leak":
@@ -131,6 +133,39 @@ def cmd_train(args) -> int:
     summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
     print(json.dumps(summary) if args.json else _train_text(summary))
     return 0
+
+
+def _read(dataset: str, target: str | None, quiet: bool):
+    """The data set: a built-in one, or a CSV read from its path within this machine's limits, with a bar of the
+    bytes read on stderr for a file over a few MB."""
+    from core import data
+
+    path = Path(dataset)
+    size = path.stat().st_size if dataset not in data.BUILTIN and path.is_file() else 0
+    if quiet or size < 8 * 2**20:
+        return data.load(dataset, target, limits=data.local_limits())
+    from tqdm import tqdm
+
+    with tqdm(total=size, unit="B", unit_scale=True, desc="reading", file=sys.stderr, leave=False) as bar:
+        return data.load(dataset, target, limits=data.local_limits(), progress=lambda done: bar.update(done - bar.n))
+
+
+@contextmanager
+def _stages(quiet: bool):
+    """A bar over the preparation's stages on stderr (splitting, fitting the preprocessing, ...)."""
+    if quiet:
+        yield None
+        return
+    from tqdm import tqdm
+
+    from core.data.prepare import STAGES
+
+    with tqdm(total=len(STAGES), desc="preparing", unit="stage", file=sys.stderr, leave=False) as bar:
+        def on_stage(i: int, name: str):
+            bar.update(i - bar.n)
+            bar.set_postfix_str(name)
+
+        yield on_stage
 
 
 def _train_summary(table, prepared, result, saved, baselines: list[dict] | None) -> dict:
@@ -195,14 +230,14 @@ def cmd_predict(args) -> int:
                 print(f"warning: {item['column']}={item['value']:g} is outside the training range "
                       f"[{item['min']:g}, {item['max']:g}]", file=sys.stderr)
         return 0
-    rows = data.read_csv(args.csv).frame
-    report = predictor.predict_frame(rows)
-    table = report.frame(rows, f"predicted_{predictor.target}")
-    if args.out:
-        table.to_csv(args.out, index=False)
+    source = data.read_csv(args.csv, limits=data.local_limits())
+    report = predictor.predict_frame(source.frame)
+    table = report.frame(source.frame, f"predicted_{predictor.target}")
+    if args.out:  # in the input's own format: separator, decimal mark, and a byte-order mark where it had one
+        Path(args.out).write_bytes(data.to_csv_bytes(table, source))
         print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
     else:
-        table.to_csv(sys.stdout, index=False)
+        sys.stdout.write(table.to_csv(index=False, sep=source.sep, decimal=source.decimal))
     print(_predict_text(report, predictor.target), file=sys.stderr, end="")
     if args.json:
         print(json.dumps({"target": predictor.target, "rows": len(table), "predicted": len(table) - report.n_bad_rows,

@@ -61,12 +61,17 @@ def delete_mine(name: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _score(raw: bytes, name: str, path: str, mtime: float, size: int, lang: str):
+    from dataclasses import replace
+
+    import pandas as pd
+
     from core.data import read_csv
 
-    rows = read_csv(raw, name=name).frame
+    table = read_csv(raw, name=name)
     predictor = _predictor(path, mtime, size)
-    report = predictor.predict_frame(rows)
-    return report.frame(rows, f"predicted_{predictor.target}", problem_text, range_text), report
+    report = predictor.predict_frame(table.frame)
+    scored = report.frame(table.frame, f"predicted_{predictor.target}", problem_text, range_text)
+    return scored, report, replace(table, frame=pd.DataFrame())  # the file's format, to write the result in
 
 
 def problem_text(problem: dict) -> str:
@@ -79,7 +84,8 @@ def range_text(item: dict) -> str:
 
 
 def score(raw: bytes, name: str, path: str):
-    """A CSV of feature rows scored by a checkpoint: (the rows with predictions and notes, the report). Cached, so
-    widget changes elsewhere on the page do not parse and predict the file again."""
+    """A CSV of feature rows scored by a checkpoint: (the rows with predictions and notes, the report, the input's
+    format as a Table without rows). Cached, so widget changes elsewhere on the page do not parse and predict the file
+    again."""
     stat = Path(path).stat()
     return _score(raw, name, path, stat.st_mtime, stat.st_size, lang())

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import checkpoint
+from core.data import to_csv_bytes
 from core.errors import PlaygroundError
 from dashboard import checkpoints, datasets, state
 from dashboard.i18n import _, show_error, unit_text, with_unit
@@ -133,7 +134,7 @@ def batch_panel(predictor, path: str) -> None:
     if rows_file is None:
         return
     try:
-        scored, report = checkpoints.score(rows_file.getvalue(), rows_file.name, path)
+        scored, report, read_as = checkpoints.score(rows_file.getvalue(), rows_file.name, path)
     except PlaygroundError as err:
         show_error(err)
         return
@@ -149,6 +150,8 @@ def batch_panel(predictor, path: str) -> None:
                      n=report.n_out_of_range_rows))
     _what_was_done(report, predictor.target)
     st.dataframe(scored.head(1000), hide_index=True, placeholder="")  # as in the file: an empty prediction
-    st.download_button(_("Download the CSV with predictions"), lambda: scored.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(_("Download the CSV with predictions"), lambda: to_csv_bytes(scored, read_as),
                        file_name=f"{rows_file.name.rsplit('.', 1)[0]}-predicted.csv", mime="text/csv",
-                       on_click="ignore")  # the CSV is written when clicked, not on every rerun
+                       on_click="ignore")  # written when clicked, not on every rerun, in the file's own format
+    st.caption(_("The download keeps the file's separator and decimal mark; it is UTF-8, with a byte-order mark "
+                 "where the file had one or was CP949, so that Excel opens it with the right letters."))

@@ -263,3 +263,21 @@ def test_a_leak_is_named_on_stderr_with_the_flags_that_leave_it_out(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "together give cnt almost exactly on the training rows" in run.stderr
     assert "to leave them out: --exclude" in run.stderr and "casual" in run.stderr and "registered" in run.stderr
+
+
+def test_predict_writes_the_scored_file_in_the_inputs_own_format(tmp_path):
+    """A Korean Excel user's CP949, ';' and decimal-comma file comes back with ';', decimal commas and a BOM."""
+    lines = ["면적;나이;가격"] + [f"{40 + (i * 37) % 90},5;{(i * 13) % 40};{3 * (40 + (i * 37) % 90) + i % 7},5"
+                              for i in range(60)]
+    (tmp_path / "집.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp949"))
+    train = cli("train", "--dataset", tmp_path / "집.csv", "--target", "가격", "--epochs", "2", "--quiet",
+                "--no-baselines", "--out", tmp_path / "ck", "--name", "houses")
+    assert train.returncode == 0, train.stderr
+    run = cli("predict", "--checkpoint", tmp_path / "ck" / "houses.pt", "--csv", tmp_path / "집.csv", "--out",
+              tmp_path / "scored.csv")
+    assert run.returncode == 0, run.stderr
+    out = (tmp_path / "scored.csv").read_bytes()
+    assert out.startswith(b"\xef\xbb\xbf")
+    header, first = out.decode("utf-8-sig").splitlines()[:2]
+    assert header == "면적;나이;가격;predicted_가격;note"
+    assert first.split(";")[0] == "40,5" and "," in first.split(";")[3]  # decimal commas, predictions too

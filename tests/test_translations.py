@@ -189,6 +189,14 @@ def far_once_scaled(tmp, mp):
                   {"numeric": [{"name": "x", "mean": 0.0, "scale": 1e-40}]})
 
 
+def too_big_here(tmp, mp):
+    """A file on this machine larger than the command line reads: the limit comes from memory, lowered here."""
+    from core.data import reader
+
+    (tmp / "big.csv").write_bytes(b"a,b\n" + b"1,2\n" * 100)
+    data.read_csv(tmp / "big.csv", limits=reader.Limits(100, 10, 10, local=True))
+
+
 def torch_refuses(tmp, mp):
     def refuse(t, args):
         raise RuntimeError("something new in PyTorch")
@@ -283,6 +291,7 @@ CASES = [
     case("csv_no_header", csv("1,2\n3,4\n")),
     case("csv_duplicate_columns", csv("a,a \n1,2\n"), "'a'"),
     case("csv_too_big", csv(b"a" * (data.MAX_BYTES + 1)), "50 MB"),
+    case("csv_too_big", too_big_here, "8 GB", id="csv_too_big-local"),
     case("target_missing", prepare(None, x=SCRAMBLED, y=VARIED), id="target_missing-none"),
     case("target_missing", prepare("z", x=SCRAMBLED, y=VARIED), id="target_missing-unknown"),
     case("target_missing", prepare("Y", x=SCRAMBLED, y=VARIED), "'y'", id="target_missing-did-you-mean"),

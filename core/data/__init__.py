@@ -17,13 +17,23 @@ from core.data.builtin import (
 )
 from core.data.prepare import FLOAT32_MAX, MIN_ROWS, DataConfig, Prepared, prepare, to_numbers
 from core.data.preprocessing import describe_units, fit_preprocessing, scale_target, transform, unscale_target
-from core.data.reader import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, load, read_csv
+from core.data.reader import (
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Limits,
+    load,
+    local_limits,
+    read_csv,
+    to_csv_bytes,
+)
 from core.data.roles import MAX_CATEGORIES, default_target, plan_columns
 from core.data.table import Table
 
 __all__ = [
     "BUILTIN", "CALIFORNIA_UNITS", "DIABETES_UNITS", "FLOAT32_MAX", "MAX_BYTES", "MAX_CATEGORIES", "MAX_COLUMNS",
-    "MAX_ROWS", "MIN_ROWS", "DataConfig", "Prepared", "Table", "california_available", "default_target",
-    "describe_units", "fit_preprocessing", "load", "load_builtin", "load_california", "load_diabetes", "plan_columns",
-    "prepare", "read_csv", "scale_target", "to_numbers", "transform", "unscale_target",
+    "MAX_ROWS", "MIN_ROWS", "Limits", "DataConfig", "Prepared", "Table", "california_available", "default_target",
+    "describe_units", "fit_preprocessing", "load", "load_builtin", "load_california", "load_diabetes", "local_limits",
+    "plan_columns", "prepare", "read_csv", "scale_target", "to_csv_bytes", "to_numbers", "transform",
+    "unscale_target",
 ]

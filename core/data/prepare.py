@@ -117,8 +117,17 @@ def _check_finite(frame: pd.DataFrame, target: str, y: pd.Series):
                                    "empty."), code="infinite", column=col, lines=_rows(pd.Series(inf)))
 
 
-def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
-    """Check the table, choose columns, split it, and fit imputation, encoding and scaling on the training split."""
+STAGES = ("checking the target and columns", "splitting", "fitting the preprocessing", "transforming",
+          "looking for leaks")  # what ``on_stage`` is told, in order
+
+
+def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Prepared:
+    """Check the table, choose columns, split it, and fit imputation, encoding and scaling on the training split.
+
+    ``on_stage(i, name)`` is called as each of the ``STAGES`` begins: a progress bar for a big file.
+    """
+    stage = (lambda i: on_stage(i, STAGES[i])) if on_stage else (lambda i: None)
+    stage(0)
     config = config or DataConfig()
     if not 0.05 <= config.test_size <= 0.5:
         raise DataError(N_("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five)."),
@@ -155,13 +164,18 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
     X = frame[features].copy()
     for col in plan["categorical"]:
         X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
+    stage(1)
     X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed)
+    stage(2)
 
     preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target)
+    stage(3)
     Xtr, imputed_train = transform(X_train, preprocessing)
     with np.errstate(over="ignore"):  # checked next
         Xte, imputed_test = transform(X_test, preprocessing)
     _check_scaled(Xte, X_test, table.frame, preprocessing)
+    stage(4)
+    leaks = _leak(Xtr, y_train, preprocessing, config.seed)
     n_rows = len(table.frame)
     report = {
         "rows": n_rows,
@@ -171,7 +185,7 @@ def prepare(table: Table, config: DataConfig | None = None) -> Prepared:
         "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
         "dropped": plan["dropped"],
         "roles": plan["roles"],
-        "warnings": _warnings(len(X_test)) + _leak(Xtr, y_train, preprocessing, config.seed),
+        "warnings": _warnings(len(X_test)) + leaks,
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
         "notes": list(table.notes),

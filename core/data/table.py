@@ -14,4 +14,8 @@ class Table:
     name: str
     source: str = ""
     units: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)  # how the file was read (encoding, separator, dropped index)
+    notes: list = field(default_factory=list)  # how the file was read, in words
+    encoding: str = "UTF-8"  # "UTF-8" or "CP949"
+    bom: bool = False  # the file began with a UTF-8 byte-order mark
+    sep: str = ","
+    decimal: str = "."  # "," where a ';' file wrote numbers with decimal commas
