@@ -26,6 +26,7 @@ from pathlib import Path
 
 import torch
 
+from core.data.dates import KNOWN_FORMATS, PARTS
 from core.errors import N_, CheckpointError
 from core.training.model import MLP, ModelConfig
 from core.uploads import TooLarge, read_capped
@@ -231,7 +232,8 @@ def validate(obj) -> dict:
                          "the expected form)."), "incomplete")
     model = build_model(obj)  # the weights must fit the architecture the config describes
     pre = obj["preprocessing"]
-    width = len(pre["numeric"]) + sum(len(c["categories"]) for c in pre["categorical"])  # what transform() makes
+    width = (len(pre["numeric"]) + sum(len(d["parts"]) for d in pre.get("dates", []))
+             + sum(len(c["categories"]) for c in pre["categorical"]))  # what transform() makes
     if not model.config.n_features == width == len(pre["encoded_names"]):
         raise _refuse(N_("The checkpoint's preprocessing does not match its model's number of inputs."),
                       "incomplete")
@@ -252,9 +254,15 @@ def _well_formed(obj: dict) -> bool:
                         for c in pre["numeric"])
                 and all(isinstance(c["name"], str) and isinstance(c["fill"], str)
                         and isinstance(c["categories"], list) for c in pre["categorical"])
+                and isinstance(pre.get("dates", []), list)
+                and all(isinstance(d["name"], str) and d["format"] in KNOWN_FORMATS and isinstance(d["label"], str)
+                        and [p["part"] for p in d["parts"]] == list(PARTS)
+                        and all(isinstance(p[k], float | int) for p in d["parts"]
+                                for k in ("median", "mean", "scale", "min", "max"))
+                        for d in pre.get("dates", []))
                 and all(isinstance(pre["target"][k], float | int) for k in ("mean", "scale"))
-                and [c["name"] for c in pre["numeric"]] + [c["name"] for c in pre["categorical"]]
-                == obj["features"])
+                and [c["name"] for c in pre["numeric"]] + [d["name"] for d in pre.get("dates", [])]
+                + [c["name"] for c in pre["categorical"]] == obj["features"])
     except (KeyError, TypeError):
         return False
 

@@ -179,7 +179,7 @@ def _train_summary(table, prepared, result, saved, baselines: list[dict] | None)
             "rows_dropped_no_target": report["rows_dropped_no_target"], "features": prepared.features,
             "dropped": [d["column"] for d in report["dropped"]],
             "columns": [{k: r[k] for k in ("column", "role", "code", "reason")} for r in report["roles"]],
-            "excluded": prepared.info["excluded"], "kept": prepared.info["kept"],
+            "dates": report["dates"], "excluded": prepared.info["excluded"], "kept": prepared.info["kept"],
             "imputed": report["imputed_train"] + report["imputed_test"],
             "warnings": [w["message"] for w in report["warnings"]],
             "baselines": [{k: b[k] for k in ("name", "label", "test_mae", "test_rmse", "test_r2")} for b in baselines]
@@ -197,7 +197,9 @@ def _train_text(s: dict) -> str:
     if s["rows_dropped_no_target"]:
         lines.append(f"Rows without a target value, dropped: {s['rows_dropped_no_target']:,} of {s['rows']:,}.")
     for column in s["columns"]:
-        if column["role"] not in ("numeric", "categorical", "target"):
+        if column["role"] == "date":
+            lines.append(f"Date {column['column']!r}: {column['reason']}.")
+        elif column["role"] not in ("numeric", "categorical", "target"):
             lines.append(f"Left out {column['column']!r}: {column['reason']}.")
     lines.append(f"Saved checkpoint: {s['checkpoint']}")
     return "\n".join(lines)
@@ -227,8 +229,9 @@ def cmd_predict(args) -> int:
         else:
             print(f"{predictor.target}: {value:.6g} ({predictor.describe(value)})")
             for item in report.out_of_range:
-                print(f"warning: {item['column']}={item['value']:g} is outside the training range "
-                      f"[{item['min']:g}, {item['max']:g}]", file=sys.stderr)
+                shown = {k: f"{item[k]:g}" if isinstance(item[k], float) else item[k] for k in ("value", "min", "max")}
+                print(f"warning: {item['column']}={shown['value']} is outside the training range "
+                      f"[{shown['min']}, {shown['max']}]", file=sys.stderr)
         return 0
     source = data.read_csv(args.csv, limits=data.local_limits())
     report = predictor.predict_frame(source.frame)

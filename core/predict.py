@@ -14,6 +14,7 @@ import torch
 from sklearn.metrics import r2_score
 
 from core import checkpoint as ckpt
+from core.data import dates as dates_
 from core.data import describe_units, to_numbers, transform, unscale_target
 from core.errors import N_, PredictionError
 from core.messages import render
@@ -73,6 +74,7 @@ class Predictor:
         self.units = dict(checkpoint.get("units", {}))
         self.numeric = {c["name"]: c for c in self.preprocessing["numeric"]}
         self.categorical = {c["name"]: c for c in self.preprocessing["categorical"]}
+        self.dates = {d["name"]: d for d in self.preprocessing.get("dates", [])}
 
     @classmethod
     def from_file(cls, source) -> "Predictor":
@@ -87,9 +89,25 @@ class Predictor:
         return describe_units(value, self.units.get(self.target, ""))
 
     def defaults(self) -> dict:
-        """A starting value per feature: the training median, or the most frequent category."""
+        """A starting value per feature: the training median, the median date (ISO text), or the most frequent
+        category."""
         return {**{n: c["median"] for n, c in self.numeric.items()},
+                **{n: self.date_range(n)[2] for n in self.dates},
                 **{n: c["fill"] for n, c in self.categorical.items()}}
+
+    def date_range(self, name: str) -> tuple[str, str, str]:
+        """(first, last, median) date of a date feature in training, as ISO text."""
+        days = self.dates[name]["parts"][-1]  # PARTS ends with days since 1970-01-01
+        return tuple(dates_.iso(dates_.from_days(days[k])) for k in ("min", "max", "median"))
+
+    def read_dates(self, name: str, raw: pd.Series) -> pd.Series:
+        """A date column read in its training format; a value that does not read so is tried as ISO (2024-03-05,
+        what the app's form and most programs write), which no other order can be mistaken for."""
+        fmt = self.dates[name]["format"]
+        moments = dates_.parse(raw, fmt)
+        if fmt != "ISO8601" and moments.isna().any():
+            moments = moments.fillna(dates_.parse(raw, "ISO8601"))
+        return moments
 
     def _check_columns(self, columns: pd.Index):
         twice = sorted({str(c) for c in columns[columns.duplicated()] if c in self.features})
@@ -148,6 +166,24 @@ class Predictor:
                                              known=", ".join(col["categories"])))
             bad |= unseen
             X[name] = text.where(raw.notna(), np.nan)
+        for name, date in self.dates.items():
+            raw = X[name]
+            moments = self.read_dates(name, raw)
+            not_date = raw.notna().to_numpy() & moments.isna().to_numpy()
+            for i in np.flatnonzero(not_date):
+                if len(problems) < MAX_LISTED:
+                    problems.append(_problem(i, name, raw.iloc[i], "not_a_date",
+                                             N_("{column}={value} is not a date (training read {format})"),
+                                             format=date["label"]))
+            bad |= not_date
+            days, first, last = dates_.expand(moments)[:, -1], date["parts"][-1]["min"], date["parts"][-1]["max"]
+            outside = ~np.isnan(days) & ((days < first) | (days > last))
+            oor_rows |= outside
+            lo, hi, _ = self.date_range(name)
+            for i in np.flatnonzero(outside)[:MAX_LISTED - len(out_of_range)]:
+                out_of_range.append({"row": int(i) + 1, "column": name, "value": dates_.iso(moments.iloc[i]),
+                                     "min": lo, "max": hi})
+            X[name] = moments
         with np.errstate(over="ignore"):  # a value beyond float32: the row is reported below
             matrix, _ = transform(X, self.preprocessing)
         with torch.no_grad():

@@ -88,6 +88,11 @@ def one_row_panel(predictor) -> dict:
                 values[name] = col.number_input(f"{name}{unit}", value=float(info["median"]), format="%.4f",
                                                 key=f"pr_{name}")
                 col.caption(_("Training range: {lo:,.4g} to {hi:,.4g}", lo=info["min"], hi=info["max"]))
+            elif name in predictor.dates:
+                first, last, median = predictor.date_range(name)
+                values[name] = col.text_input(_("{column} (date, YYYY-MM-DD)", column=name), value=median,
+                                              key=f"pr_{name}")
+                col.caption(_("Training dates: {first} to {last}", first=first, last=last))
             else:
                 info = predictor.categorical[name]
                 index = info["categories"].index(info["fill"]) if info["fill"] in info["categories"] else 0
@@ -105,6 +110,11 @@ def one_row_panel(predictor) -> dict:
             st.markdown(_("On the test rows this model was typically off by about **{mae}** (its test MAE).",
                           mae=with_unit(mae, units.get(target, ""))))
         for item in report.out_of_range:
+            if isinstance(item["value"], str):  # a date
+                st.warning(_("{column} = {value} is outside the training dates ({lo} to {hi}): the model never saw "
+                             "such dates, so treat this prediction with care.", column=item["column"],
+                             value=item["value"], lo=item["min"], hi=item["max"]), icon=":material/warning:")
+                continue
             st.warning(_("{column} = {value:,.4g} is outside the training range ({lo:,.4g} to {hi:,.4g}): the model "
                          "never saw such values, so treat this prediction with care.", column=item["column"],
                          value=item["value"], lo=item["min"], hi=item["max"]), icon=":material/warning:")

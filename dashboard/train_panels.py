@@ -20,9 +20,9 @@ SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabet
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0]
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
 REPORT_EVERY = [10, 25, 50, 100, 200]
-ROLE_LABELS = {"numeric": N_("numeric feature"), "categorical": N_("text feature"), "target": N_("target"),
-               "identifier": N_("identifier, left out"), "excluded": N_("left out"), "empty": N_("empty, left out"),
-               "constant": N_("constant, left out"), "text": N_("free text, left out")}
+ROLE_LABELS = {"numeric": N_("numeric feature"), "categorical": N_("text feature"), "date": N_("date, expanded"),
+               "target": N_("target"), "identifier": N_("identifier, left out"), "excluded": N_("left out"),
+               "empty": N_("empty, left out"), "constant": N_("constant, left out"), "text": N_("free text, left out")}
 _MODEL, _TRAIN = ModelConfig(), TrainConfig()
 
 
@@ -142,6 +142,9 @@ def _column_report(prepared, exclude_key: str) -> None:
                       args=(exclude_key, warning["columns"]), key=f"tr_leak_{exclude_key}")
     with st.expander(_("Columns used, encoded and dropped")):
         st.markdown(_("Numeric features: {columns}", columns=", ".join(report["numeric"]) or "—"))
+        for item in report.get("dates", []):
+            st.markdown(_("**{column}**: dates written {format}, used as year, month, day of week and days since "
+                          "1970", column=item["column"], format=item["format"]))
         for item in report["encoded"]:
             st.markdown(_("**{column}**: text, one-hot encoded ({categories})", column=item["column"],
                           categories=", ".join(item["categories"])))

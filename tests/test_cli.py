@@ -281,3 +281,39 @@ def test_predict_writes_the_scored_file_in_the_inputs_own_format(tmp_path):
     header, first = out.decode("utf-8-sig").splitlines()[:2]
     assert header == "면적;나이;가격;predicted_가격;note"
     assert first.split(";")[0] == "40,5" and "," in first.split(";")[3]  # decimal commas, predictions too
+
+
+def test_dates_are_reported_expanded_and_read_again_in_predict(tmp_path):
+    """A US Excel export (month/day/year): the summary names the date column and its format, and predict reads the
+    same file's dates, a blank one filled and a wrong one reported by line."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    days = pd.date_range("2021-01-01", periods=200)
+    frame = pd.DataFrame({"Order Date": days.strftime("%m/%d/%Y"), "units": rng.integers(1, 9, 200),
+                          "sales": (rng.uniform(5, 9, 200) * days.month + rng.normal(0, 1, 200)).round(2)})
+    frame.to_csv(tmp_path / "orders.csv", index=False)
+    run = cli("train", "--dataset", tmp_path / "orders.csv", "--target", "sales", "--epochs", "1", "--quiet",
+              "--json", "--no-baselines", "--out", tmp_path / "ck", "--name", "orders")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["features"] == ["units", "Order Date"]
+    assert summary["dates"] == [{"column": "Order Date", "format": "MM/DD/YYYY",
+                                 "parts": ["year", "month", "weekday", "days"]}]
+    role = next(c for c in summary["columns"] if c["column"] == "Order Date")
+    assert role["role"] == "date" and role["reason"].startswith("dates written MM/DD/YYYY")
+    text = cli("train", "--dataset", tmp_path / "orders.csv", "--target", "sales", "--epochs", "1", "--quiet",
+               "--no-baselines", "--out", tmp_path / "ck2")
+    assert "Date 'Order Date': dates written MM/DD/YYYY" in text.stdout
+
+    frame.loc[3, "Order Date"], frame.loc[5, "Order Date"] = None, "soon"
+    frame.drop(columns="sales").to_csv(tmp_path / "new.csv", index=False)
+    scored = cli("predict", "--checkpoint", tmp_path / "ck" / "orders.pt", "--csv", tmp_path / "new.csv", "--out",
+                 tmp_path / "scored.csv", "--json")
+    assert scored.returncode == 0, scored.stderr
+    report = json.loads(scored.stdout)
+    assert report["bad_rows"] == 1 and report["predicted"] == 199 and report["filled"]["Order Date"]["count"] == 1
+    assert "line 7: Order Date=soon is not a date (training read MM/DD/YYYY)" in scored.stderr
+    assert "filled 1 empty cell(s) of Order Date with '2021-" in scored.stderr
+    out = pd.read_csv(tmp_path / "scored.csv", keep_default_na=False)
+    assert out["Order Date"].iloc[0] == "01/01/2021"  # written back as it came in

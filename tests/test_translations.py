@@ -496,6 +496,16 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     unseen["model_config"] = {**unseen["model_config"], "n_features": 3}
     unseen["state_dict"] = MLP(ModelConfig(n_features=3, hidden=(2,))).state_dict()
     found |= {p["template"] for p in Predictor(unseen).predict_frame(pd.DataFrame({"a": [0.0], "b": ["r"]})).problems}
+    days = [f"{1 + i % 12:02d}/{1 + i % 9:02d}/2024" for i in range(N - 1)] + ["unknown"]  # no day above 12
+    frame = pd.DataFrame({"day": days, "x": SCRAMBLED, "y": VARIED})
+    found |= {r["template"] for r in data.plan_columns(frame, "y")["roles"]}
+    prepared = data.prepare(data.Table(frame=frame, target="y", name="t"))
+    found |= {w["template"] for w in prepared.report["warnings"]}  # ambiguous, and a value that is no date
+    dated = dict(_ckpt_dict())
+    dated["preprocessing"] = {**prepared.preprocessing, "target": dated["preprocessing"]["target"]}
+    dated["features"], dated["model_config"] = prepared.features, {**dated["model_config"], "n_features": 5}
+    dated["state_dict"] = MLP(ModelConfig(n_features=5, hidden=(2,))).state_dict()
+    found |= {p["template"] for p in Predictor(dated).predict_frame(pd.DataFrame({"x": [0.0], "day": ["?"]})).problems}
     found.add(internal_error(tmp_path, monkeypatch).template)
     return found - {None}
 

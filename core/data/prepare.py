@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from core.data import dates
+from core.data.dates import PARTS
 from core.data.leaks import find_leak
-from core.data.preprocessing import fit_preprocessing, transform
+from core.data.preprocessing import date_parts, fit_preprocessing, transform
 from core.data.roles import MAX_CATEGORIES, check_names, not_a_column, plan_columns
 from core.data.table import Table
 from core.errors import N_, DataError
@@ -53,7 +55,8 @@ class Prepared:
     @property
     def features(self) -> list[str]:
         p = self.preprocessing
-        return [c["name"] for c in p["numeric"]] + [c["name"] for c in p["categorical"]]
+        return [c["name"] for c in p["numeric"]] + [d["name"] for d in p.get("dates", [])] + [
+            c["name"] for c in p["categorical"]]
 
 
 
@@ -154,16 +157,17 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         raise DataError(N_("The target column {target!r} has the same value in every row, so there is nothing to "
                            "learn. Choose a column whose values vary."), code="target_constant", target=table.target)
     plan = plan_columns(table.frame, table.target, config.exclude, config.keep)  # file order: identifiers count up
-    if not plan["numeric"] and not plan["categorical"]:
+    if not plan["numeric"] and not plan["dates"] and not plan["categorical"]:
         reasons = "; ".join(f"{d['column']}: {d['reason']}" for d in plan["dropped"]) or "no other columns"
         raise DataError(N_("No column can be used as a feature ({reasons}). Add numeric columns, or text columns with "
                            "at most {limit} distinct values."), code="no_features", reasons=reasons,
                         limit=MAX_CATEGORIES, dropped=[d["column"] for d in plan["dropped"]])
 
-    features = plan["numeric"] + plan["categorical"]
+    features = plan["numeric"] + [d["name"] for d in plan["dates"]] + plan["categorical"]
     X = frame[features].copy()
     for col in plan["categorical"]:
-        X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
+        if not pd.api.types.is_string_dtype(X[col]) or pd.api.types.is_object_dtype(X[col]):  # mixed: as text
+            X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
     stage(1)
     X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed)
     stage(2)
@@ -182,10 +186,11 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "rows_used": len(frame),
         "rows_dropped_no_target": int(n_rows - len(frame)),
         "numeric": plan["numeric"],
+        "dates": [{"column": d["name"], "format": d["label"], "parts": list(PARTS)} for d in plan["dates"]],
         "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
         "dropped": plan["dropped"],
         "roles": plan["roles"],
-        "warnings": _warnings(len(X_test)) + leaks,
+        "warnings": _warnings(len(X_test)) + date_warnings(plan["dates"], X) + leaks,
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
         "notes": list(table.notes),
@@ -207,11 +212,32 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
 
 def _leak(X: np.ndarray, y: pd.Series, preprocessing: dict, seed: int) -> list[dict]:
     """A warning when a few features give the target almost exactly on the training rows (core/data/leaks.py)."""
-    source = [c["name"] for c in preprocessing["numeric"]] + [c["name"] for c in preprocessing["categorical"]
-                                                              for _ in c["categories"]]
+    source = ([c["name"] for c in preprocessing["numeric"]] + [d["name"] for d, _ in date_parts(preprocessing)]
+              + [c["name"] for c in preprocessing["categorical"] for _ in c["categories"]])
     found = find_leak(X, y.to_numpy(np.float64), preprocessing["encoded_names"], source,
                       preprocessing["target"]["name"], seed)
     return [found] if found else []
+
+
+def date_warnings(found: list[dict], X: pd.DataFrame) -> list[dict]:
+    """Dates whose day and month order was guessed, and cells of a date column that read as no date."""
+    out = []
+    for date in found:
+        params = {"column": date["name"], "format": date["label"]}
+        if date["ambiguous"]:
+            template = N_("Column {column!r} holds dates whose day and month can be read either way (no day above "
+                          "12); they were read as {format}. If that is wrong, write them as YYYY-MM-DD.")
+            out.append({"code": "ambiguous_dates", **params, "template": template,
+                        "message": render(template, params)})
+        raw = X[date["name"]]
+        unread = raw.notna().to_numpy() & dates.parse(raw, date["format"]).isna().to_numpy()
+        if unread.any():
+            params = {**params, "n": int(unread.sum()), "example": str(raw[unread].iloc[0])}
+            template = N_("{n} value(s) of the date column {column!r} do not read as dates written {format} (e.g. "
+                          "{example!r}); they are treated as empty cells and filled. Correct them if they are dates.")
+            out.append({"code": "unreadable_dates", **params, "template": template,
+                        "message": render(template, params)})
+    return out
 
 
 def _warnings(n_test: int) -> list[dict]:

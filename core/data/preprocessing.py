@@ -4,53 +4,45 @@ rows alike, so what the model saw in training and what it sees in prediction can
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import StandardScaler
+
+from core.data import dates as dates_
 
 
 def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool) -> dict:
-    """Fit scikit-learn's imputer, scaler and one-hot encoder on the training split; return their parameters as lists.
+    """Fit the imputer, scaler and one-hot encoder on the training split; return their parameters as lists.
 
-    ``keep_empty_features``: a column with values only in test rows is imputed with 0 rather than silently skipped,
-    which would shift every later column's parameters.
+    The numbers are scikit-learn's (SimpleImputer with ``keep_empty_features``, StandardScaler, OneHotEncoder), as
+    tests/data/test_prepare.py checks against a fitted ColumnTransformer. Two steps are computed directly, for a
+    measured reason (docs/performance.md, 2,000,000 rows): SimpleImputer's median sorts a masked array (5.8 s where
+    ``np.nanmedian`` takes 0.4 s), and its most-frequent count walks object arrays in Python (``value_counts`` is
+    pandas' hash table). A column with values only in test rows is imputed with 0, as ``keep_empty_features`` does,
+    rather than skipped, which would shift every later column's parameters.
     """
     num, cat = plan["numeric"], plan["categorical"]
-    columns = ColumnTransformer([
-        ("num", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()), num),
-        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent", keep_empty_features=True),
-                               OneHotEncoder(handle_unknown="ignore")), cat),
-    ])
-    columns.fit(X_train)
-    numeric = []
-    if num:
-        (_, imputer), (_, scaler) = columns.named_transformers_["num"].steps
-        values = X_train[num].astype(float)
-        for i, col in enumerate(num):
-            numeric.append({
-                "name": col,
-                "median": float(imputer.statistics_[i]),
-                "mean": float(scaler.mean_[i]),
-                "scale": float(scaler.scale_[i]),
-                "min": float(values[col].min()),
-                "max": float(values[col].max()),
-            })
+    numeric = _fit_numbers(X_train[num].to_numpy(dtype=np.float64, na_value=np.nan), num) if num else []
+    found = []
+    for date in plan.get("dates", []):
+        parts = dates_.expand(dates_.parse(X_train[date["name"]], date["format"]))  # (rows, len(PARTS))
+        found.append({"name": date["name"], "format": date["format"], "label": date["label"],
+                      "parts": _fit_numbers(parts, dates_.PARTS, key="part")})
     categorical = []
-    if cat:
-        (_, imputer), (_, encoder) = columns.named_transformers_["cat"].steps
-        for i, col in enumerate(cat):
-            categorical.append({
-                "name": col,
-                "fill": str(imputer.statistics_[i]),
-                "categories": [str(c) for c in encoder.categories_[i]],
-            })
+    for col in cat:
+        counts = X_train[col].value_counts(dropna=True)
+        if counts.empty:
+            fill, categories = "0", ["0"]  # keep_empty_features: imputed with 0
+        else:
+            fill = str(min(counts.index[counts.to_numpy() == counts.max()]))  # ties: the smallest, as SimpleImputer
+            categories = sorted(str(c) for c in counts.index)  # OneHotEncoder's order
+        categorical.append({"name": col, "fill": fill, "categories": categories})
     y = y_train.to_numpy(float)
     return {
         "numeric": numeric,
+        "dates": found,
         "categorical": categorical,
         "target": {
             "name": target,
@@ -60,8 +52,35 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
             "max": float(y.max()),
         },
         "encoded_names": [c["name"] for c in numeric]
+        + [f"{d['name']}.{p['part']}" for d in found for p in d["parts"]]
         + [f"{c['name']}={v}" for c in categorical for v in c["categories"]],
     }
+
+
+def _fit_numbers(values: np.ndarray, names, key: str = "name") -> list[dict]:
+    """Median imputation, then standard scaling, fitted on ``values`` (rows, len(names)); each column's figures."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-empty column: NaN, filled with 0 below
+        medians = np.nan_to_num(np.nanmedian(values, axis=0), nan=0.0)
+        lows, highs = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    values = np.where(np.isnan(values), medians, values)  # a new array: to_numpy may return a read-only view
+    scaler = StandardScaler().fit(values)
+    return [{key: name, "median": float(medians[i]), "mean": float(scaler.mean_[i]), "scale": float(scaler.scale_[i]),
+             "min": float(lows[i]), "max": float(highs[i])} for i, name in enumerate(names)]
+
+
+def date_parts(preprocessing: dict) -> list[tuple[dict, dict]]:
+    """(date, part) for every number the dates are expanded into, in the matrix's order."""
+    return [(d, p) for d in preprocessing.get("dates", []) for p in d["parts"]]
+
+
+def _scaled(values: np.ndarray, figures: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """(imputed and scaled values, missing mask) for columns fitted by ``_fit_numbers``."""
+    missing = np.isnan(values)
+    values = np.where(missing, np.array([c["median"] for c in figures]), values)  # a new array: X untouched
+    values -= np.array([c["mean"] for c in figures])
+    values /= np.array([c["scale"] for c in figures])
+    return values, missing
 
 
 def transform(X: pd.DataFrame, preprocessing: dict) -> tuple[np.ndarray, int]:
@@ -69,24 +88,37 @@ def transform(X: pd.DataFrame, preprocessing: dict) -> tuple[np.ndarray, int]:
 
     The fitted scikit-learn objects are not kept (a checkpoint holds plain lists, loaded with weights_only=True),
     so this applies their saved parameters; tests/data/test_prepare.py checks it against the ColumnTransformer itself.
+    A category not seen in training is all zeros, as ``handle_unknown="ignore"``.
     """
-    parts, imputed = [], 0
-    numeric = preprocessing["numeric"]
+    numeric, categorical = preprocessing["numeric"], preprocessing["categorical"]
+    found = preprocessing.get("dates", [])
+    start = len(numeric) + len(date_parts(preprocessing))
+    matrix = np.zeros((len(X), start + sum(len(c["categories"]) for c in categorical)), dtype=np.float32)
+    imputed = 0
     if numeric:
-        values = X[[c["name"] for c in numeric]].to_numpy(dtype=np.float64, na_value=np.nan)  # (rows, n_numeric)
-        missing = np.isnan(values)
+        values, missing = _scaled(X[[c["name"] for c in numeric]].to_numpy(dtype=np.float64, na_value=np.nan), numeric)
         imputed += int(missing.sum())
-        medians = np.array([c["median"] for c in numeric])
-        values = np.where(missing, medians, values)
-        parts.append((values - np.array([c["mean"] for c in numeric])) / np.array([c["scale"] for c in numeric]))
-    for col in preprocessing["categorical"]:
-        values = X[col["name"]]
-        missing = values.isna()
+        matrix[:, :len(numeric)] = values
+    column = len(numeric)
+    for date in found:  # a cell that is empty or reads as no date: every part imputed, counted once
+        raw = X[date["name"]]
+        moments = raw if pd.api.types.is_datetime64_any_dtype(raw) else dates_.parse(raw, date["format"])
+        values, missing = _scaled(dates_.expand(moments), date["parts"])
+        imputed += int(missing[:, 0].sum())
+        matrix[:, column:column + len(date["parts"])] = values
+        column += len(date["parts"])
+    for col in categorical:
+        codes, distinct = pd.factorize(X[col["name"]])  # -1: an empty cell
+        missing = codes < 0
         imputed += int(missing.sum())
-        values = values.astype(object).where(~missing, col["fill"]).astype(str)
-        parts.append((values.to_numpy()[:, None] == np.array(col["categories"], dtype=object)[None, :]).astype(float))
-    matrix = np.concatenate(parts, axis=1) if parts else np.empty((len(X), 0))
-    return matrix.astype(np.float32), imputed
+        # each distinct value looked up once, as text: a prediction file may read a text column's values as numbers
+        lookup = pd.Index(col["categories"]).get_indexer(pd.Index(distinct).astype(str))  # -1: not seen in training
+        codes = lookup[codes] if len(lookup) else np.full(len(codes), -1)
+        codes[missing] = col["categories"].index(col["fill"])
+        rows = np.flatnonzero(codes >= 0)
+        matrix[rows, start + codes[rows]] = 1.0
+        start += len(col["categories"])
+    return matrix, imputed
 
 
 def scale_target(y: np.ndarray, preprocessing: dict) -> np.ndarray:

@@ -14,15 +14,17 @@ import re
 import numpy as np
 import pandas as pd
 
+from core.data import dates
 from core.errors import N_, DataError
 from core.messages import render
 
 MAX_CATEGORIES = 20  # a text column with at most this many distinct values is one-hot encoded
 CONSTANT = N_("a single value in every row carries no information")
-FEATURE_ROLES = ("numeric", "categorical")
+FEATURE_ROLES = ("numeric", "date", "categorical")
 _ID_WORDS = {"id", "ids", "index", "idx", "row", "rowid", "rownum", "rownumber"}
 _ID_KOREAN = ("번호", "순번")
-_TIME_WORDS = {"year", "yr", "month", "day", "date", "time", "week", "hour", "연도", "년", "월", "일", "년도"}
+_TIME_WORDS = {"year", "yr", "month", "day", "date", "time", "week", "hour", "연도", "년", "월", "일", "년도", "날짜",
+               "일자"}
 
 
 def _words(name: str) -> set[str]:
@@ -98,13 +100,24 @@ def did_you_mean(name: str, columns: list[str]) -> str | None:
     return match
 
 
+def _constant(values: pd.Series) -> bool:
+    """One value (or none) in every non-empty cell; for numbers, min == max, without counting distinct values."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return not values.min() < values.max()
+    return values.nunique(dropna=True) <= 1
+
+
+DATE_REASON = N_("dates written {format}: used as year, month, day of week and days since 1970")
+
+
 def plan_columns(frame: pd.DataFrame, target: str, exclude=(), keep=()) -> dict:
-    """Every column's role, in file order, with the reason; and the features: numeric ones, then one-hot encoded.
+    """Every column's role, in file order, with the reason; and the features: numeric ones, dates (each expanded into
+    ``dates.PARTS``), then text ones to one-hot encode. ``dates``: ``{"name", "format", "label", "ambiguous"}`` each.
 
     ``exclude``: columns the user leaves out. ``keep``: columns to use even where they look like identifiers.
     """
     exclude, keep = set(exclude), set(keep)
-    roles, numeric, categorical = [], [], []
+    roles, numeric, found_dates, categorical = [], [], [], []
 
     def add(col, role: str, code: str, reason: str, **params):  # reason: a marked template, filled in with params
         roles.append({"column": col, "role": role, "code": code, **params, "template": reason,
@@ -122,8 +135,11 @@ def plan_columns(frame: pd.DataFrame, target: str, exclude=(), keep=()) -> dict:
         elif looks_like_id:
             code, reason, params = looks_like_id
             add(col, "identifier", code, reason, **params)
-        elif values.nunique(dropna=True) <= 1:
+        elif _constant(values):
             add(col, "constant", "constant", CONSTANT)
+        elif (date := dates.detect(values, col)) is not None:
+            found_dates.append({"name": col, **date})
+            add(col, "date", "date", DATE_REASON, format=date["label"])
         elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
             numeric.append(col)
             add(col, "numeric", "numeric", N_("a numeric feature"))
@@ -135,7 +151,7 @@ def plan_columns(frame: pd.DataFrame, target: str, exclude=(), keep=()) -> dict:
                                                        "cannot be one-hot encoded usefully)"),
                 distinct=int(distinct), limit=MAX_CATEGORIES)
     dropped = [r for r in roles if r["role"] not in (*FEATURE_ROLES, "target")]
-    return {"numeric": numeric, "categorical": categorical, "dropped": dropped, "roles": roles}
+    return {"numeric": numeric, "dates": found_dates, "categorical": categorical, "dropped": dropped, "roles": roles}
 
 
 def default_target(frame: pd.DataFrame) -> str | None:

@@ -187,3 +187,38 @@ def test_scoring_says_what_it_filled_ignored_and_how_far_off_it_was(shared, lang
         assert "Against the file's own progression column (12 rows): MAE" in success
     else:
         assert "bmi의 빈 칸 2개" in info and "patient" in captions and "progression 열과 비교(행 12개)" in success
+
+
+@pytest.fixture
+def weather_ckpt(checkpoint_folder):
+    """A model of the day's highest temperature from its date (ISO, like Vega's seattle-weather.csv) and wind."""
+    days = np.datetime64("2012-01-01") + np.arange(200)
+    raw = "date,wind,temp_max\n" + "".join(f"{d},{1 + i % 7},{5 + i / 20 + (i * 3) % 5}\n"
+                                             for i, d in enumerate(days.astype(str)))
+    table = data.read_csv(raw.encode())
+    table.target = "temp_max"
+    prepared = data.prepare(table)
+    mc = ModelConfig(n_features=prepared.n_features, hidden=(8,))
+    result = Trainer(mc, TrainConfig(epochs=2, device="cpu")).fit(prepared)
+    saved = checkpoint.build(name="weather", model_config=config_dict(mc), train_config={}, prepared=prepared,
+                             result=result)
+    return checkpoint.save(saved, checkpoint_folder)
+
+
+def test_the_form_takes_a_date_and_predicts_what_the_predictor_predicts(weather_ckpt):
+    predictor = Predictor.from_file(weather_ckpt)
+    first, last, median = predictor.date_range("date")  # of the training split's rows
+    assert first.startswith("2012-01") and last.startswith("2012-07") and median.startswith("2012-04")
+    at = predict_page()
+    field = [t for t in at.text_input if t.key == "pr_date"][0]
+    assert field.label == "date (date, YYYY-MM-DD)" and field.value == median
+    assert any(f"Training dates: {first} to {last}" in c.value for c in at.caption)
+    field.set_value("2012-03-17")
+    submit(at)
+    expected, _ = predictor.predict_one({**predictor.defaults(), "date": "2012-03-17"})
+    assert at.metric[0].value.startswith(f"{expected:.4g}")
+
+    field = [t for t in at.text_input if t.key == "pr_date"][0]
+    field.set_value("2014-01-01")
+    submit(at)
+    assert any(f"2014-01-01 is outside the training dates ({first} to {last})" in w.value for w in at.warning)

@@ -2,6 +2,7 @@
 
 import time
 
+import numpy as np
 import pytest
 
 from core import checkpoint
@@ -216,3 +217,23 @@ def test_a_leak_is_named_and_one_click_leaves_it_out():
     assert sorted(leave_out(at).value) == ["casual", "registered"]
     assert not any("almost exactly" in w.value for w in at.warning)
     assert any("1 features" in c.value for c in at.caption)
+
+
+def weather_csv(n=120) -> bytes:
+    """Like Vega's seattle-weather.csv: an ISO date a day, the weather, the day's highest temperature."""
+    lines = ["date,precipitation,wind,temp_max"]
+    for i in range(n):
+        day = (np.datetime64("2012-01-01") + i).astype(str)
+        lines.append(f"{day},{(i * 7) % 13 / 2},{1 + (i * 5) % 7},{5 + (i % 365) / 20 + (i * 3) % 5}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("lang, role, words", [("en", "date, expanded", "dates written YYYY-MM-DD"),
+                                               ("ko", "날짜, 분해하여 사용", "YYYY-MM-DD 형식의 날짜")])
+def test_a_date_column_is_shown_as_a_date_with_its_format(lang, role, words):
+    at = upload(train_page(lang), weather_csv())
+    frame = [d.value for d in at.dataframe if d.value.shape[1] == 3 and len(d.value) == 4][0]
+    shown = dict(zip(frame.iloc[:, 0], zip(frame.iloc[:, 1], frame.iloc[:, 2])))
+    assert shown["date"][0] == role and words in shown["date"][1]
+    assert [s for s in at.selectbox if s.key.startswith("tr_target")][0].value == "temp_max"
+    assert any("3 features" in c.value or "특성 3개" in c.value for c in at.caption)

@@ -81,6 +81,27 @@ def test_transform_matches_sklearn_column_transformer(seed):
     np.testing.assert_allclose(prepared.y_test, y_test.to_numpy(np.float32))
 
 
+def test_ties_empty_training_columns_and_unseen_categories_match_sklearn():
+    """The edges computed without SimpleImputer (preprocessing.py says why): a tie for the most frequent text (the
+    smallest wins), a column empty in every training row (imputed with 0), a category only in the test rows."""
+    X_train = pd.DataFrame({"a": [1.0, np.nan, 3.0, 10.0], "gone": [np.nan] * 4,
+                            "city": ["Seoul", "Busan", None, "Seoul"], "tie": ["b", "a", "b", "a"]})
+    X_test = pd.DataFrame({"a": [np.nan, 2.0], "gone": [5.0, np.nan], "city": ["Daegu", None], "tie": [None, "b"]})
+    plan = {"numeric": ["a", "gone"], "categorical": ["city", "tie"]}
+    fitted = data.fit_preprocessing(X_train, pd.Series([1.0, 2.0, 3.0, 4.0]), plan, "y", True)
+    reference = ColumnTransformer([
+        ("num", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
+         ["a", "gone"]),
+        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                              OneHotEncoder(sparse_output=False, handle_unknown="ignore")), ["city", "tie"]),
+    ]).fit(X_train.astype({"city": object, "tie": object}))
+    assert [c["fill"] for c in fitted["categorical"]] == ["Seoul", "a"]
+    for X in (X_train, X_test):
+        encoded, _ = data.transform(X, fitted)
+        np.testing.assert_allclose(encoded, reference.transform(X.astype({"city": object, "tie": object})),
+                                   rtol=1e-6, atol=1e-6)
+
+
 def test_target_scaling_round_trips():
     prepared = prepare_csv(simple_csv())
     t = prepared.preprocessing["target"]
