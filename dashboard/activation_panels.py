@@ -61,7 +61,8 @@ def softmax_panel() -> tuple[list[float] | None, float]:
         except PlaygroundError as err:
             show_error(err)
             return None, temperature
-        st.plotly_chart(charts.softmax_bars(vector, probabilities, _("probability")), key="softmax_chart")
+        st.plotly_chart(charts.softmax_bars(vector, probabilities, _("probability"),
+                                                           _("logit, in the order typed")), key="softmax_chart")
     return vector, temperature
 
 

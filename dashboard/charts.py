@@ -1,6 +1,9 @@
 """Plotly figures the pages share: loss curves (live and compared), predicted-vs-actual, residuals."""
 
+import math
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
@@ -18,33 +21,83 @@ def smooth(values, weight: float) -> list[float]:
     return out
 
 
-def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, title: str) -> go.Figure:
-    """Training loss and test MSE per epoch for each run (x: epochs, fractional for every-N-batches points).
+X_AXES = ("epoch", "step", "time")  # what the loss chart's x axis counts: epochs, optimizer steps, wall-clock seconds
 
-    ``runs`` are RunState-like objects with .label, .history, .reports, .info; ``labels`` holds the legend words.
-    Built from plain dicts in one go.Figure call, which is several times faster than add_scatter/update_layout for
-    a chart every live Train page redraws (docs/performance.md).
+
+def _x(point: dict, axis: str, per_epoch: int, report: bool) -> float:
+    """Where a report (every N batches) or an epoch record sits on the chosen x axis."""
+    if axis == "step":
+        return point["step"]
+    if axis == "time":
+        return point["seconds"]
+    return point["epoch"] - 1 + point["batch"] / per_epoch if report else point["epoch"]
+
+
+def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, title: str,
+                axis: str = "epoch") -> go.Figure:
+    """Training loss and test MSE for each run; x by epoch (fractional for every-N-batches points), step or seconds.
+
+    As in TensorBoard, smoothing applies to the noisy every-N-batches curve only, drawn over its raw values in a faint
+    line; the per-epoch points are shown as they are. ``runs`` are RunState-like objects with .label, .history,
+    .reports, .info; ``labels`` holds the legend and axis words. Built from plain dicts in one go.Figure call, several
+    times faster than add_scatter/update_layout for a chart every live Train page redraws (docs/performance.md).
     """
-    data = []
+    data, values = [], []
     for i, run in enumerate(runs):
         color = COLORS[i % len(COLORS)]
         prefix = f"{run.label}: " if len(runs) > 1 else ""
         per_epoch = run.info.get("batches_per_epoch") or 1
         if batches and run.reports:
-            x = [b["epoch"] - 1 + b["batch"] / per_epoch for b in run.reports]
+            x = [_x(b, axis, per_epoch, True) for b in run.reports]
             y = [b["loss"] for b in run.reports]
-            data.append({"type": "scatter", "x": x, "y": smooth(y, smoothing), "name": prefix + labels["batch"],
-                         "mode": "lines", "line": {"color": color, "width": 1}, "opacity": 0.6})
+            values += y
+            smoothed = smoothing > 0
+            data.append({"type": "scatter", "x": x, "y": y, "name": prefix + labels["batch"], "mode": "lines",
+                         "line": {"color": color, "width": 1}, "opacity": 0.25 if smoothed else 0.7,
+                         "showlegend": not smoothed, "legendgroup": f"{i}-batch"})
+            if smoothed:
+                data.append({"type": "scatter", "x": x, "y": smooth(y, smoothing), "mode": "lines",
+                             "name": f"{prefix}{labels['batch']} · {labels['smoothed']}",
+                             "line": {"color": color, "width": 1.5}, "opacity": 1.0, "legendgroup": f"{i}-batch"})
         if run.history:
-            epochs = [h["epoch"] for h in run.history]
-            data.append({"type": "scatter", "x": epochs, "y": smooth([h["train_loss"] for h in run.history], smoothing),
-                         "name": prefix + labels["train"], "mode": "lines+markers", "line": {"color": color}})
-            data.append({"type": "scatter", "x": epochs, "y": smooth([h["test_mse"] for h in run.history], smoothing),
-                         "name": prefix + labels["test"], "mode": "lines+markers",
-                         "line": {"color": color, "dash": "dash"}})
-    layout = {"title": {"text": title}, "height": 380, "xaxis": {"title": {"text": labels["epoch"]}},
-              "yaxis": {"title": {"text": labels["loss"]}, "type": "log" if log else "linear"}, **LAYOUT}
+            x = [_x(h, axis, per_epoch, False) for h in run.history]
+            for key, name, dash in (("train_loss", "train", None), ("test_mse", "test", "dash")):
+                y = [h[key] for h in run.history]
+                values += y
+                data.append({"type": "scatter", "x": x, "y": y, "name": prefix + labels[name],
+                             "mode": "lines+markers", "line": {"color": color, "dash": dash}})
+    yaxis = {"title": {"text": labels["loss"]}, "type": "log" if log else "linear"}
+    if log:
+        yaxis["tickvals"], yaxis["ticktext"] = log_ticks(values)
+    layout = {"title": {"text": title}, "height": 380, "xaxis": {"title": {"text": labels[axis]}}, "yaxis": yaxis,
+              **LAYOUT}
     return go.Figure(data=data, layout=layout)
+
+
+def log_ticks(values) -> tuple[list[float], list[str]]:
+    """Tick positions and labels for a log axis over ``values``: 1, 2 and 5 times powers of ten, each labelled with
+    its own value (0.3 reads "0.3", not Plotly's minor "3"); every digit where the range is narrower than that, the
+    ends themselves where even that gives fewer than three, and powers of ten alone over many decades."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(v) and v > 0]
+    if not finite:
+        return [], []
+    lo, hi = min(finite), max(finite)
+    powers = range(math.floor(math.log10(lo)), math.floor(math.log10(hi)) + 1)
+    for mantissas in ((1, 2, 5), range(1, 10)):
+        ticks = [m * 10.0 ** k for k in powers for m in mantissas if lo <= m * 10.0 ** k <= hi]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) > 10:  # many decades: their powers alone
+        ticks = [10.0 ** k for k in powers if lo <= 10.0 ** k <= hi]
+    if len(ticks) < 3:
+        ticks = sorted({float(f"{lo:.2g}"), *ticks, float(f"{hi:.2g}")})
+    ticks = [float(f"{t:.6g}") for t in ticks]  # 0.30000000000000004 → 0.3
+    return ticks, [tick_text(t) for t in ticks]
+
+
+def tick_text(value: float) -> str:
+    """A tick's value as a reader writes it: 0.002, 0.5, 20, 5,000, and 1e+06 / 2e-05 beyond that."""
+    return f"{value:,.6g}" if 1e-4 <= abs(value) < 1e6 else f"{value:.0e}"
 
 
 def predicted_vs_actual(y_true, y_pred, labels: dict) -> go.Figure:
@@ -80,9 +133,27 @@ def activation_curves(data: dict, names: list[str], labels: dict, derivatives: b
     return figure
 
 
-def softmax_bars(logits: list[float], probabilities: list[float], axis: str) -> go.Figure:
-    bars = go.Figure(go.Bar(x=[f"{v:g}" for v in logits], y=probabilities, text=[f"{p:.3f}" for p in probabilities],
+def softmax_bars(logits: list[float], probabilities: list[float], axis: str, label: str) -> go.Figure:
+    """One bar per position, labelled with its logit: equal logits are two bars of equal height, not one stacked."""
+    positions = list(range(len(logits)))
+    bars = go.Figure(go.Bar(x=positions, y=probabilities, text=[f"{p:.3f}" for p in probabilities],
                             textposition="outside"))
     bars.update_layout(yaxis={"range": [0, 1.1], "title": axis}, height=300,
+                       xaxis={"tickmode": "array", "tickvals": positions, "title": label,
+                              "ticktext": [f"{v:g}" for v in logits]},
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return bars
+
+
+CURVE_COLUMNS = ("kind", "epoch", "batch", "step", "seconds", "loss", "train_loss", "test_mse", "test_mae")
+
+
+def curves_csv(run) -> bytes:
+    """A run's curves as one CSV, the raw values: a ``report`` row every N batches (its mean training loss) and an
+    ``epoch`` row per epoch (training loss, test MSE and MAE), each with its epoch, step and seconds since the start."""
+    rows = [{"kind": "report", **{k: r.get(k) for k in ("epoch", "batch", "step", "seconds", "loss")}}
+            for r in run.reports]
+    rows += [{"kind": "epoch", **{k: h.get(k) for k in ("epoch", "step", "seconds", "train_loss", "test_mse",
+                                                         "test_mae")}} for h in run.history]
+    rows.sort(key=lambda r: (r["step"] or 0, r["kind"] == "epoch"))
+    return pd.DataFrame(rows, columns=list(CURVE_COLUMNS)).to_csv(index=False).encode()

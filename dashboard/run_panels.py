@@ -20,9 +20,13 @@ BASELINES = {"mean": N_("predict the mean"), "linear": N_("linear regression"),
              "hgb": N_("gradient boosting (HistGradientBoosting)")}
 
 
+X_AXIS_LABELS = {"epoch": N_("Epoch"), "step": N_("Step (mini-batches)"), "time": N_("Wall time (s)")}
+
+
 def curve_labels() -> dict:
     return {"batch": _("training loss (every N batches)"), "train": _("training loss (epoch)"), "test": _("test MSE"),
-            "epoch": _("Epoch"), "loss": _("loss (MSE, target units²)")}
+            "smoothed": _("smoothed"), "loss": _("loss (MSE, target units²)"),
+            **{axis: message_text(label) for axis, label in X_AXIS_LABELS.items()}}
 
 
 def live_panel():
@@ -63,26 +67,33 @@ def _live():
         m2.metric(_("Training loss (MSE)"), f"{run.history[-1]['train_loss']:.4g}")
         m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
     st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart")
+    if run.history:
+        st.download_button(_("Download the curves (CSV)"), data=lambda: charts.curves_csv(run), mime="text/csv",
+                           file_name=f"{run.label}-curves.csv", on_click="ignore", key="tr_curves_csv",
+                           icon=":material/download:")
     if runs.first_look_at_end(run):
         st.rerun()  # the run ended: draw the whole page once, with its results
 
 
-def _chart_options() -> tuple[bool, float, bool]:
-    a, b, c = st.columns(3)
+def _chart_options() -> tuple[bool, float, bool, str]:
+    a, b, c, d = st.columns(4)
     log = a.toggle(_("Log scale"), key="tr_log")
     batches = b.toggle(_("Every N batches"), value=True, key="tr_batches")
     smoothing = c.slider(_("Smoothing"), 0.0, 0.99, 0.6, 0.01, key="tr_smooth", help=_(
-        "An exponential moving average, as in TensorBoard: 0 shows the raw values."))
-    return log, smoothing, batches
+        "An exponential moving average of the every-N-batches loss, as in TensorBoard, drawn over the raw values; "
+        "the per-epoch points are never smoothed. 0 shows the raw values alone."))
+    shown = {a: message_text(X_AXIS_LABELS[a]) for a in charts.X_AXES}  # in this run's language, for AppTest too
+    axis = d.selectbox(_("x axis"), charts.X_AXES, format_func=shown.get, key="tr_x_axis")
+    return log, smoothing, batches, axis
 
 
-def _live_figure(run, log: bool, smoothing: float, batches: bool):
+def _live_figure(run, log: bool, smoothing: float, batches: bool, axis: str):
     """The live chart, built again only when the run reported something new or an option changed: the fragment
     redraws every second, and most seconds of a slow run bring nothing new."""
-    version = (run.id, len(run.reports), len(run.history), log, smoothing, batches, _("Loss"))
+    version = (run.id, len(run.reports), len(run.history), log, smoothing, batches, axis, _("Loss"))
     cached = st.session_state.get("tr_live_figure")
     if cached is None or cached[0] != version:
-        cached = (version, charts.loss_figure([run], curve_labels(), log, smoothing, batches, _("Loss")))
+        cached = (version, charts.loss_figure([run], curve_labels(), log, smoothing, batches, _("Loss"), axis))
         st.session_state["tr_live_figure"] = cached
     return cached[1]
 
@@ -146,7 +157,8 @@ def compare_panel() -> None:
         return
     st.header(_("Compare runs"))
     log, smoothing = st.session_state.get("tr_log", False), st.session_state.get("tr_smooth", 0.6)
-    st.plotly_chart(charts.loss_figure(mine, curve_labels(), log, smoothing, False, _("This session's runs")),
+    axis = st.session_state.get("tr_x_axis", "epoch")
+    st.plotly_chart(charts.loss_figure(mine, curve_labels(), log, smoothing, False, _("This session's runs"), axis),
                     key="tr_compare_chart")
     st.dataframe(pd.DataFrame([{_("run"): r.label, _("state"): message_text(STATES[r.state]),
                                 **{k: str(v) for k, v in r.settings.items()},

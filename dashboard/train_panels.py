@@ -161,7 +161,7 @@ def _column_report(prepared, exclude_key: str) -> None:
 def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
     """The model and training settings, each with a one-line explanation; (the choices, whether Start was pressed)."""
     default = Choices()
-    with st.form("tr_settings", border=True):
+    with st.form("tr_settings", border=True, enter_to_submit=False):  # Enter in a field never starts a run
         left, middle, right = st.columns(3)
         choices = Choices(
             hidden=left.text_input(_("Hidden layers"), value=default.hidden, key="tr_hidden", help=_(

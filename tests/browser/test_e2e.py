@@ -295,6 +295,21 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     snap(page, f"learner-{lang}-6-predict", at=heading(page, "2. Predict one row", lang))
 
 
+def test_enter_in_a_training_setting_starts_nothing(server, page):
+    """Enter in a text field of st.form submits it by default: one Start gave three runs. Only Start starts one."""
+    page.goto(server)
+    wait_until_idle(page)
+    go_to(page, "Train", "Train an MLP regressor")
+    for kind, label, value in (("stTextInput", "Hidden layers", "8"), ("stNumberInput", "Epochs", "1")):
+        field = widget(page, kind, label).locator("input")
+        field.fill(value)
+        field.press("Enter")
+    page.wait_for_timeout(2_000)
+    wait_until_settled(page)
+    assert main(page).get_by_text(s("No run yet: choose your settings and press Start.", "en")).count() == 1
+    assert main(page).locator('[data-testid="stProgress"]').count() == 0
+
+
 # --- the analyst ----------------------------------------------------------------------------------------------------
 
 BONUS = {"Seoul": 30.0, "Busan": 10.0, "Daegu": 0.0}  # what a city adds to a flat's price
