@@ -114,6 +114,7 @@ def results_panel(run, used: dict) -> None:
                                                         for c in ("MAE", "RMSE", "R²")})
     st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
                  target=prepared.info["target"], units=units or "—"))
+    _overfitting_note(run, used, result.metrics["test_mae"])
     y_pred = np.asarray(result.predictions)
     scatter, hist = st.columns(2)
     scatter.plotly_chart(charts.predicted_vs_actual(prepared.y_test, y_pred, {
@@ -121,6 +122,24 @@ def results_panel(run, used: dict) -> None:
         "points": _("test rows"), "perfect": _("perfect prediction")}), key="tr_scatter")
     hist.plotly_chart(charts.residual_histogram(prepared.y_test, y_pred, {
         "title": _("Residuals (predicted − actual)"), "x": _("residual"), "y": _("rows")}), key="tr_hist")
+
+
+def _overfitting_note(run, used: dict, mae: float) -> None:
+    """When linear regression beats the MLP on the same test rows (diabetes at the lecture's settings does): say so,
+    with the figures that explain it, and what to try."""
+    linear = next((b["test_mae"] for b in run.baselines or [] if b["name"] == "linear"), None)
+    if linear is None or not linear < mae or not run.history:
+        return
+    config = used["model_config"]
+    widths = [config["n_features"], *config["hidden"], 1]
+    weights = sum((a + 1) * b for a, b in zip(widths, widths[1:]))  # each nn.Linear: weight and bias
+    best = min(run.history, key=lambda h: h["test_mse"])
+    st.info(_("Linear regression beats this MLP on the same test rows (MAE {linear:,.4g} against {mae:,.4g}). With "
+              "{rows:,} training rows and {weights:,} weights, the network can learn the training rows' noise: "
+              "overfitting. Its test MSE was lowest at epoch {best} of {epochs}. Try fewer epochs, a smaller network "
+              "(e.g. 16, 16) or dropout, and compare again.", linear=linear, mae=mae,
+              rows=used["prepared"].info["n_train"], weights=weights, best=best["epoch"], epochs=len(run.history)),
+            icon=":material/lightbulb:")
 
 
 def save_panel(run, used: dict) -> None:

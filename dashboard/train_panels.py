@@ -63,7 +63,8 @@ def data_panel(seed: int):
     if not california:
         st.warning(_("The California housing data is not cached here and cannot be downloaded (no network), so the "
                      "bundled diabetes data is selected instead. Connect once and scikit-learn downloads and caches "
-                     "it (about 400 kB)."), icon=":material/cloud_off:")
+                     "it (about 400 kB), or start the app with SCIKIT_LEARN_DATA set to a folder that holds "
+                     "scikit-learn's cache of it."), icon=":material/cloud_off:")
     labels = {s: _(SOURCE_LABELS[s]) for s in sources}
     state.seed("tr_source", sources[0])
     if st.session_state["tr_source"] not in sources:
@@ -135,6 +136,13 @@ def _column_report(prepared, exclude_key: str) -> None:
                  "(X_test, y_test); {features} features; predicting {target}.", rows=report["rows_used"],
                  train=prepared.info["n_train"], test=prepared.info["n_test"], features=len(prepared.features),
                  target=prepared.info["target"]))
+    if prepared.n_features != len(prepared.features):
+        pre = prepared.preprocessing
+        st.caption(_("So X_train has {inputs} columns, the model's inputs: {numeric} numeric, {dates} from dates "
+                     "(year, month, day of week, days since 1970 for each) and {onehot} one-hot columns for text (one "
+                     "per category).", inputs=prepared.n_features, numeric=len(pre["numeric"]),
+                     dates=sum(len(d["parts"]) for d in pre.get("dates", [])),
+                     onehot=sum(len(c["categories"]) for c in pre["categorical"])))
     for warning in report["warnings"]:
         st.warning(message_text(warning["template"], warning), icon=":material/warning:")
         if warning["code"] == "leak":

@@ -71,8 +71,9 @@ def _california_frame() -> pd.DataFrame:
         if not _can_reach(CALIFORNIA_HOST):
             raise DatasetUnavailable(
                 N_("The California housing data is not cached on this machine and cannot be downloaded (no network). "
-                   "Use the bundled diabetes data set (--dataset diabetes), which works offline, or connect once so "
-                   "scikit-learn can download and cache it (about 400 kB)."),
+                   "Use the bundled diabetes data set (--dataset diabetes), which works offline; or point the "
+                   "SCIKIT_LEARN_DATA environment variable at a folder that holds scikit-learn's cache of it; or "
+                   "connect once so scikit-learn can download and cache it (about 400 kB)."),
                 code="california_unavailable",
             ) from None
         try:

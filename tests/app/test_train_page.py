@@ -57,6 +57,24 @@ def test_a_small_run_from_start_to_finish_then_saved(checkpoint_folder):
     assert checkpoint.list_checkpoints() == []  # the shared folder: other sessions never see it
 
 
+def test_diabetes_at_the_lectures_settings_says_linear_regression_wins_and_why():
+    """The offline default at the lecture's settings (128, 128; 20 epochs) overfits: the page says so, with figures."""
+    at = start(train_page(), epochs=20, hidden="128, 128", report=50)
+    poll(at, lambda a: any("Finished" in s.value for s in a.success), timeout=120)
+    table = at.dataframe[-1].value.set_index(at.dataframe[-1].value.columns[0])
+    assert table.loc["linear regression", "MAE"] < table.loc["your MLP", "MAE"]
+    note = [i.value for i in at.info if "Linear regression beats this MLP" in i.value]
+    assert note and "353 training rows and 18,049 weights" in note[0] and "overfitting" in note[0]
+
+
+def test_a_model_that_beats_linear_regression_gets_no_such_note():
+    at = start(train_page(), epochs=3, hidden="16, 16")
+    poll(at, lambda a: any("Finished" in s.value for s in a.success))
+    table = at.dataframe[-1].value.set_index(at.dataframe[-1].value.columns[0])
+    beaten = table.loc["linear regression", "MAE"] < table.loc["your MLP", "MAE"]
+    assert any("Linear regression beats this MLP" in i.value for i in at.info) == beaten
+
+
 def test_stop_mid_run_keeps_the_model():
     at = start(train_page(), epochs=500)
     poll(at, lambda a: any(getattr(p, "value", None) for p in a.get("progress")) or a.metric)
@@ -237,3 +255,6 @@ def test_a_date_column_is_shown_as_a_date_with_its_format(lang, role, words):
     assert shown["date"][0] == role and words in shown["date"][1]
     assert [s for s in at.selectbox if s.key.startswith("tr_target")][0].value == "temp_max"
     assert any("3 features" in c.value or "특성 3개" in c.value for c in at.caption)
+    if lang == "en":
+        assert any("So X_train has 6 columns, the model's inputs: 2 numeric, 4 from dates" in c.value
+                   for c in at.caption)
