@@ -12,6 +12,7 @@ Core marks its sentences with ``N_`` and raises errors that carry their template
 import functools
 import gettext
 import io
+import math
 
 import streamlit as st
 
@@ -19,7 +20,7 @@ from core.errors import PlaygroundError
 from core.messages import N_, render
 
 __all__ = ["N_", "_", "LANGUAGES", "error_text", "init_language", "lang", "message_text", "show_error", "translate",
-           "unit_text", "with_unit"]
+           "readable", "unit_text", "with_unit"]
 
 LANGUAGES = {"en": "English", "ko": "한국어"}
 DEFAULT = "en"
@@ -98,13 +99,26 @@ def unit_text(unit: str) -> str:
     return _(UNITS[unit]) if unit in UNITS else unit
 
 
+def readable(value: float) -> str:
+    """A figure as an analyst reads it: thousands separators and four significant digits, no exponent between
+    0.001 and 10¹⁵ (35,312 not 3.531e+04; 0.4567; 3.531)."""
+    if not math.isfinite(value):
+        return str(value)
+    size = abs(value)
+    if size == 0:
+        return "0"
+    if size < 1e-3 or size >= 1e15:
+        return f"{value:.3g}"
+    return f"{value:,.{max(0, 3 - math.floor(math.log10(size)))}f}"
+
+
 def with_unit(value: float, unit: str) -> str:
     """A value with its unit; multiples of dollars written out (2.068 × $100,000 → $206,800)."""
     from core.data import describe_units
 
     if (unit or "").startswith("$"):
         return describe_units(value, unit)
-    return f"{value:.4g} {unit_text(unit)}".strip()
+    return f"{readable(value)} {unit_text(unit)}".strip()
 
 
 def show_error(err: PlaygroundError | dict) -> None:

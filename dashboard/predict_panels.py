@@ -11,7 +11,7 @@ from core import checkpoint
 from core.data import to_csv_bytes
 from core.errors import PlaygroundError
 from dashboard import checkpoints, datasets, state
-from dashboard.i18n import _, show_error, unit_text, with_unit
+from dashboard.i18n import _, readable, show_error, unit_text, with_unit
 
 
 def upload_panel() -> None:
@@ -87,7 +87,7 @@ def one_row_panel(predictor) -> dict:
                 unit = f" ({unit_text(units[name])})" if units.get(name) else ""
                 values[name] = col.number_input(f"{name}{unit}", value=float(info["median"]), format="%.4f",
                                                 key=f"pr_{name}")
-                col.caption(_("Training range: {lo:,.4g} to {hi:,.4g}", lo=info["min"], hi=info["max"]))
+                col.caption(_("Training range: {lo} to {hi}", lo=readable(info["min"]), hi=readable(info["max"])))
             elif name in predictor.dates:
                 first, last, median = predictor.date_range(name)
                 values[name] = col.text_input(_("{column} (date, YYYY-MM-DD)", column=name), value=median,
@@ -115,16 +115,17 @@ def one_row_panel(predictor) -> dict:
                              "such dates, so treat this prediction with care.", column=item["column"],
                              value=item["value"], lo=item["min"], hi=item["max"]), icon=":material/warning:")
                 continue
-            st.warning(_("{column} = {value:,.4g} is outside the training range ({lo:,.4g} to {hi:,.4g}): the model "
-                         "never saw such values, so treat this prediction with care.", column=item["column"],
-                         value=item["value"], lo=item["min"], hi=item["max"]), icon=":material/warning:")
+            st.warning(_("{column} = {value} is outside the training range ({lo} to {hi}): the model never saw such "
+                         "values, so treat this prediction with care.", column=item["column"],
+                         value=readable(item["value"]), lo=readable(item["min"]), hi=readable(item["max"])),
+                       icon=":material/warning:")
     return values
 
 
 def _what_was_done(report, target: str) -> None:
     """Cells filled (per column, and with what), columns ignored, and the error where the file holds the target."""
     for column, fill in report.filled.items():
-        value = f"{fill['value']:,.4g}" if isinstance(fill["value"], float) else repr(fill["value"])
+        value = readable(fill["value"]) if isinstance(fill["value"], float) else repr(fill["value"])
         st.info(_("Filled {count:,} empty cell(s) of {column} with {value}, its value in training (the median, or "
                   "the most frequent text).", count=fill["count"], column=column, value=value),
                 icon=":material/format_color_fill:")
@@ -132,8 +133,8 @@ def _what_was_done(report, target: str) -> None:
         st.caption(_("Ignored column(s) the model does not use: {columns}.", columns=", ".join(report.ignored)))
     if report.against_target:
         t = report.against_target
-        st.success(_("Against the file's own {target} column ({n:,} rows): MAE {mae:,.4g}, RMSE {rmse:,.4g}, "
-                     "R² {r2:.3f}.", target=target, n=t["n"], mae=t["mae"], rmse=t["rmse"], r2=t["r2"]))
+        st.success(_("Against the file's own {target} column ({n:,} rows): MAE {mae}, RMSE {rmse}, R² {r2:.3f}.",
+                     target=target, n=t["n"], mae=readable(t["mae"]), rmse=readable(t["rmse"]), r2=t["r2"]))
 
 
 def batch_panel(predictor, path: str) -> None:

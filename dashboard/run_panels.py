@@ -9,7 +9,7 @@ from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
 from dashboard import charts, checkpoints, datasets, runs
-from dashboard.i18n import N_, _, error_text, message_text, show_error
+from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
 ENDED = {"finished": N_("Finished: {epochs} epochs."),
          "stopped": N_("Stopped after {epochs} full epochs; the weights learned so far are kept."),
@@ -63,8 +63,8 @@ def _live():
         status.success(_(ENDED[run.state], epochs=len(run.history)), icon=":material/check_circle:")
     if run.history:
         m1, m2, m3 = st.columns(3)
-        m1.metric(_("Test MAE"), f"{run.history[-1]['test_mae']:.4g}")
-        m2.metric(_("Training loss (MSE)"), f"{run.history[-1]['train_loss']:.4g}")
+        m1.metric(_("Test MAE"), readable(run.history[-1]["test_mae"]))
+        m2.metric(_("Training loss (MSE)"), readable(run.history[-1]["train_loss"]))
         m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
     st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart")
     if run.history:
@@ -110,8 +110,11 @@ def results_panel(run, used: dict) -> None:
     table = pd.DataFrame(rows)
     if units.startswith("$"):
         table[_("MAE in dollars")] = [describe_units(v, units) for v in table["MAE"]]
-    st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                                        for c in ("MAE", "RMSE", "R²")})
+    big = table[["MAE", "RMSE"]].abs().max().max() >= 100  # 35,312 rather than 35312.1234
+    st.dataframe(table, hide_index=True, column_config={
+        "MAE": st.column_config.NumberColumn(format="localized" if big else "%.4f"),
+        "RMSE": st.column_config.NumberColumn(format="localized" if big else "%.4f"),
+        "R²": st.column_config.NumberColumn(format="%.3f")})
     st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
                  target=prepared.info["target"], units=units or "—"))
     _overfitting_note(run, used, result.metrics["test_mae"])
@@ -134,10 +137,10 @@ def _overfitting_note(run, used: dict, mae: float) -> None:
     widths = [config["n_features"], *config["hidden"], 1]
     weights = sum((a + 1) * b for a, b in zip(widths, widths[1:]))  # each nn.Linear: weight and bias
     best = min(run.history, key=lambda h: h["test_mse"])
-    st.info(_("Linear regression beats this MLP on the same test rows (MAE {linear:,.4g} against {mae:,.4g}). With "
+    st.info(_("Linear regression beats this MLP on the same test rows (MAE {linear} against {mae}). With "
               "{rows:,} training rows and {weights:,} weights, the network can learn the training rows' noise: "
               "overfitting. Its test MSE was lowest at epoch {best} of {epochs}. Try fewer epochs, a smaller network "
-              "(e.g. 16, 16) or dropout, and compare again.", linear=linear, mae=mae,
+              "(e.g. 16, 16) or dropout, and compare again.", linear=readable(linear), mae=readable(mae),
               rows=used["prepared"].info["n_train"], weights=weights, best=best["epoch"], epochs=len(run.history)),
             icon=":material/lightbulb:")
 

@@ -90,3 +90,12 @@ def test_the_curves_csv_holds_every_raw_value_in_step_order():
     epochs = table[table["kind"] == "epoch"]
     assert epochs["test_mse"].tolist() == [0.88, 0.62, 0.7] and epochs["seconds"].tolist() == [4.0, 8.0, 12.0]
     assert table[table["kind"] == "report"]["loss"].tolist() == pytest.approx([r["loss"] for r in run.reports])
+
+
+@pytest.mark.parametrize("value, shown", [(35312.1234, "35,312"), (2.579e9, "2,579,000,000"), (0.45671, "0.4567"),
+                                          (3.53124, "3.531"), (0.0, "0"), (-1234.5, "-1,234"), (2e-05, "2e-05"),
+                                          (float("nan"), "nan")])
+def test_figures_read_without_exponents_and_with_thousands_separators(value, shown):
+    from dashboard.i18n import readable
+
+    assert readable(value) == shown
