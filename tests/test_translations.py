@@ -539,3 +539,12 @@ def test_disagreement_values_show_as_in_english():
     step = run_chain(arange(2, 3, 4), parse_ops("t()")).steps[-1]
     text = translate(step.disagree_template, "ko", **step.disagree_params)
     assert "(2, 3, 4)" in text and "(4, 3, 2)" in text and "permute(2, 1, 0)" in text
+
+
+def test_negative_longitudes_are_not_called_east_in_korean():
+    """California's longitudes are negative: west of Greenwich. A unit of '동경 °' beside -122 says 122° east."""
+    from dashboard.i18n import UNITS
+
+    shown = translate(UNITS["°E"], "ko")
+    assert "서경 −" in shown and "동경 +" in shown
+    assert "남위 −" in translate(UNITS["°N"], "ko")
