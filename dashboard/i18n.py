@@ -18,6 +18,7 @@ import streamlit as st
 
 from core.errors import PlaygroundError
 from core.messages import N_, render
+from dashboard.korean import particles
 
 __all__ = ["N_", "_", "LANGUAGES", "error_text", "init_language", "lang", "message_text", "show_error", "translate",
            "readable", "unit_text", "with_unit"]
@@ -40,9 +41,10 @@ def translate(message: str, language: str, /, **params) -> str:
     """``message`` in ``language``, filled in with ``params``; the English where a translation cannot be filled in."""
     text = catalog(language).gettext(message)
     try:
-        return render(text, params)
+        filled = render(text, params)
     except (KeyError, IndexError, ValueError, TypeError):
         return render(message, params)
+    return particles(filled) if language == "ko" else filled
 
 
 def browser_language() -> str:

@@ -166,8 +166,8 @@ def test_row_problems_read_in_korean(shared):
     at.file_uploader(key="pr_rows").upload("rows.csv", rows.to_csv(index=False).encode(), "text/csv").run()
     assert not at.exception
     problems = at.dataframe[1].value
-    assert problems.iloc[0, -1] == "bmi=많음은(는) 숫자가 아닙니다"
-    assert at.dataframe[2].value["note"].iloc[1] == "bmi=많음은(는) 숫자가 아닙니다"
+    assert problems.iloc[0, -1] == "bmi=많음은 숫자가 아닙니다"  # 음: a final consonant, so 은
+    assert at.dataframe[2].value["note"].iloc[1] == "bmi=많음은 숫자가 아닙니다"
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
