@@ -49,7 +49,9 @@ def draw(prepared, choices, seed: int):
                                   help=_("Switch it off and watch .grad pile up: backward adds to what is already "
                                          "there."))
     if step_col.button(_("Take one step"), type="primary", width="stretch"):
-        traces.append(scope.step(zero_grad=zero_grad))
+        with st.spinner(_("One step: forward, loss, backward, optimizer.step() (the first one also sets up autograd "
+                          "and the optimizer, a few seconds)…"), show_time=True):
+            traces.append(scope.step(zero_grad=zero_grad))
     if reset_col.button(_("Reset"), width="stretch"):
         st.session_state.pop("tr_scope", None)
         st.rerun()

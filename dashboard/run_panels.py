@@ -51,6 +51,9 @@ def _live():
     if run.state == "queued":
         status.info(_("Waiting for a free slot ({ahead} ahead). Every worker is training someone's model.",
                       ahead=run.ahead), icon=":material/hourglass_top:")
+    elif run.state == "running" and not run.reports:
+        status.info(_("Starting: a worker process loads PyTorch and the data, then the first batches report (some "
+                      "seconds for the first run on a server)…"), icon=":material/hourglass_top:")
     elif run.state == "running":
         left, speed = run.seconds_left, run.samples_per_s
         status.progress(run.progress, text=_(
