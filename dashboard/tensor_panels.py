@@ -78,10 +78,8 @@ def chain_panel() -> None:
 
 
 def spec_from_view(source: str, seed: int) -> tensors.TensorSpec:
-    """The tensor the widgets describe; ValueError where the shape is not whole numbers."""
-    text = st.session_state["ten_shape"]
-    shape = tuple(int(part) for part in text.replace("x", ",").replace("(", "").replace(")", "").split(",")
-                  if part.strip()) if source != "values" else DEFAULT.spec.shape
+    """The tensor the widgets describe; TensorOpError where the shape text is too long or not whole numbers."""
+    shape = tensors.parse_shape(st.session_state["ten_shape"]) if source != "values" else DEFAULT.spec.shape
     return tensors.TensorSpec(source=source, values_text=st.session_state["ten_values"], shape=shape,
                               dtype=st.session_state["ten_dtype"], seed=seed)
 

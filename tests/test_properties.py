@@ -353,7 +353,7 @@ def check_values(value, dtype: str) -> None:
     """A parsed value makes a tensor of its dtype within the cap."""
     assert isinstance(value, list)
     t = torch.tensor(value, dtype=DTYPES[dtype])
-    assert 1 <= t.numel() <= MAX_ELEMENTS and t.dim() <= MAX_RANK
+    assert 0 <= t.numel() <= MAX_ELEMENTS and t.dim() <= MAX_RANK  # [] is an empty tensor, as in torch
 
 
 @hostile(300)

@@ -22,7 +22,16 @@ from core import checkpoint, data
 from core.data import builtin
 from core.errors import PlaygroundError
 from core.lessons import activations, device, tensors
-from core.lessons.tensors import Op, TensorSpec, make_tensor, parse_ops, parse_values, run_chain, validate_ops
+from core.lessons.tensors import (
+    Op,
+    TensorSpec,
+    make_tensor,
+    parse_ops,
+    parse_shape,
+    parse_values,
+    run_chain,
+    validate_ops,
+)
 from core.lessons.tensors.chain import _TORCH_OPS
 from core.predict import Predictor
 from core.training.callbacks import DivergenceCheck
@@ -41,6 +50,8 @@ NOT_TRIGGERED = {
         "set by core/pool/pool.py when a training process dies (killed for memory); tests/pool kills one for real",
     "There is no {device}: this machine has {count} CUDA device(s).": "needs a machine with CUDA",
     "MPS (Apple GPU) is not available here. Use --device cpu or auto.": "only macOS machines have MPS to ask for",
+    "PyTorch could not make a {dtype} tensor from these values: {detail}":
+        "a safety net: parse_values refuses first what torch.tensor would (tests/lessons/test_tensor_docstrings.py)",
     "NumPy's result still shares memory with a (a view), but PyTorch's is a copy: changing it would not change a.":
         "no chain of the playground's operations is known to reach it (a random search of thousands found none)",
 }
@@ -328,7 +339,9 @@ CASES = [
     case("unknown_dtype", call(make_tensor, TensorSpec(dtype="float16")), "float16", "float32"),
     case("rand_needs_float", call(make_tensor, TensorSpec(source="rand", dtype="int64")), "int64"),
     case("arange_not_bool", call(make_tensor, TensorSpec(source="arange", dtype="bool"))),
-    case("bad_shape", call(make_tensor, TensorSpec(source="zeros", shape=(0, 2))), "(0, 2)", "6개"),
+    case("bad_shape", call(make_tensor, TensorSpec(source="zeros", shape=(-1, 2))), "(-1, 2)", "6개"),
+    case("shape_too_long", call(parse_shape, "2, " * 60), "최대 100자"),
+    case("shape_syntax", call(parse_shape, "2; x"), "2; x을(를)"),
     case("bad_seed", call(make_tensor, TensorSpec(source="rand", seed=-1)), "-1"),
     case("too_big", call(make_tensor, TensorSpec(source="zeros", shape=(200, 200))), "40,000", "10,000",
          id="too_big-shape"),
@@ -346,8 +359,9 @@ CASES = [
     case("values_mixed", call(parse_values, "[1, [2]]"), "[0], [1]"),
     case("values_ragged", call(parse_values, "[[1, 2], [3]]"), "[1]", "(1,)", "[0]", "(2,)"),
     case("values_empty", call(parse_values, ""), id="values_empty-nothing"),
-    case("values_empty", call(parse_values, "[[]]"), id="values_empty-nested"),
-    case("values_infinite", call(parse_values, "[1e999]"), "inf"),
+    case("values_not_finite", call(parse_values, "[nan]", "int32"), "nan", "int32"),
+    case("values_out_of_range", call(parse_values, "[2147483647.5]", "int32"), "int32", id="values_out_of_range-int32"),
+    case("values_out_of_range", call(parse_values, "[1" + "0" * 400 + "]"), "inf", id="values_out_of_range-huge"),
     case("values_out_of_range", call(parse_values, "[3000000000]", "int32"), "3000000000", "int32", "2147483647"),
     # tensors: the chain
     case("too_many_ops", call(validate_ops, [Op("contiguous")] * 21), "20개", "21개"),
@@ -373,8 +387,11 @@ CASES = [
     case("expand_rank", chain(arange(2, 3), "expand(3)"), "1개", "(2, 3)"),
     case("expand_new_minus_one", chain(LECTURE_A, "expand(-1, 1, 4)")),
     case("expand_mismatch", chain(LECTURE_A, "expand(2, 3)"), "차원 1", "크기는 4"),
-    case("bad_size", chain(LECTURE_A, "expand(0, 4)"), "0은(는)", id="bad_size-expand"),
-    case("bad_size", chain(arange(2, 3), "reshape(-2, 3)"), "-2은(는)", id="bad_size-reshape"),
+    case("bad_size", chain(LECTURE_A, "expand(-3, 4)"), "-3은", id="bad_size-expand"),  # 삼: a final consonant
+    case("bad_size", chain(arange(2, 3), "reshape(-2, 3)"), "-2는", id="bad_size-reshape"),
+    case("permute_0d", chain(TensorSpec(source="zeros", shape=()), "permute()"), "0차원"),
+    case("duplicate_dims", chain(arange(1, 3), "squeeze(0, 0)"), "두 번"),
+    case("ambiguous_minus_one", chain(TensorSpec(source="zeros", shape=(0, 4)), "view(0, -1)"), "-1"),
 ]
 
 
@@ -496,6 +513,7 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     unseen["model_config"] = {**unseen["model_config"], "n_features": 3}
     unseen["state_dict"] = MLP(ModelConfig(n_features=3, hidden=(2,))).state_dict()
     found |= {p["template"] for p in Predictor(unseen).predict_frame(pd.DataFrame({"a": [0.0], "b": ["r"]})).problems}
+    found.add(run_chain(LECTURE_A, parse_ops("squeeze(0, 1)")).steps[-1].disagree_template)  # several dims
     days = [f"{1 + i % 12:02d}/{1 + i % 9:02d}/2024" for i in range(N - 1)] + ["unknown"]  # no day above 12
     frame = pd.DataFrame({"day": days, "x": SCRAMBLED, "y": VARIED})
     found |= {r["template"] for r in data.plan_columns(frame, "y")["roles"]}

@@ -60,7 +60,7 @@ def test_generated_code_reproduces_the_chain(spec, ops_text):
         np.testing.assert_array_equal(got_np, result.numpy_result)
         assert got_np.dtype == result.numpy_result.dtype
     else:
-        assert (list(got_np) if isinstance(got_np, tuple) else got_np) == result.numpy_result
+        assert got_np == result.numpy_result
 
 
 def test_generated_code_prints_each_shape():

@@ -73,7 +73,7 @@ def test_size_of_a_zero_d_tensor():
 
 @pytest.mark.parametrize("ops_text, code", [
     ("expand(3, 4)", "expand_mismatch"), ("expand(4)", "expand_rank"), ("expand(-1, 2, 3)", "expand_new_minus_one"),
-    ("expand(0, 2, 3)", "bad_size"), ("view(-2, 3)", "bad_size"),
+    ("expand(-2, 2, 3)", "bad_size"), ("view(-2, 3)", "bad_size"), ("squeeze(0, -2)", "duplicate_dims"),
     ("permute(0, 0)", "bad_permutation"), ("permute(0)", "bad_permutation"), ("permute(0, 5)", "bad_permutation"),
     ("permute()", "bad_permutation"),
     ("unsqueeze(0).t()", "t_rank"), ("flatten(1, 0)", "flatten_order"),

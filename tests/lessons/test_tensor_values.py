@@ -45,14 +45,14 @@ from core.lessons.tensors import (
     ("[[1, 2], [3]]", "values_ragged"),
     ("[[[1], [2]], [[3, 4], [5, 6]]]", "values_ragged"),
     ("[1, [2]]", "values_mixed"),
-    ("[]", "values_empty"),
-    ("[[]]", "values_empty"),
     ("   ", "values_empty"),
+    ("[[], [1]]", "values_ragged"),
+    ("[nan()]", "values_syntax"),
+    ("[os.nan]", "values_syntax"),
     ("[[1, 2]", "values_syntax"),
     ("9" * 5000, "values_syntax"),
     ("[" * 300 + "]" * 300, "values_syntax"),
     ("[[[[[[[1]]]]]]]", "too_many_dims"),
-    ("[1e999]", "values_infinite"),
 ])
 def test_values_that_are_not_a_list_of_numbers_are_refused(text, code, monkeypatch):
     calls = []
@@ -70,7 +70,8 @@ def test_values_in_tuples_and_bools_are_numbers():
 
 
 @pytest.mark.parametrize("dtype, text", [("int32", "[2147483648]"), ("int64", "[9223372036854775808]"),
-                                         ("float32", "[1e39]"), ("int32", "[-2147483649.5]")])
+                                         ("float64", "[1" + "0" * 400 + "]"), ("int32", "[-2147483649.5]"),
+                                         ("int32", "[2147483647.5]"), ("int64", "[9223372036854775807.0]")])
 def test_values_out_of_range_for_the_dtype(dtype, text):
     with pytest.raises(TensorOpError) as err:
         parse_values(text, dtype)
@@ -183,8 +184,6 @@ def test_shape_from_a_list_is_a_tuple():
     (TensorSpec(dtype="float16"), "unknown_dtype"),
     (TensorSpec(source="rand", dtype="int64"), "rand_needs_float"),
     (TensorSpec(source="arange", dtype="bool"), "arange_not_bool"),
-    (TensorSpec(source="zeros", shape=()), "bad_shape"),
-    (TensorSpec(source="zeros", shape=(2, 0)), "bad_shape"),
     (TensorSpec(source="zeros", shape=(2, -3)), "bad_shape"),
     (TensorSpec(source="zeros", shape=(2.0, 3)), "bad_shape"),
     (TensorSpec(source="zeros", shape="23"), "bad_shape"),

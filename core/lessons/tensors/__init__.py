@@ -8,13 +8,14 @@ copy-ready code.
 
 Nothing here runs user text as code: values go through ``ast.literal_eval`` and a check that only numbers in
 (nested) lists remain; operations come from a fixed table and are dispatched through dicts, never ``getattr``.
-Every tensor is capped at ``MAX_ELEMENTS`` before it is allocated, because the app runs on a shared server.
+Every tensor is capped at ``MAX_ELEMENTS`` before it is allocated, and every typed text in length before it is
+read, because the app runs on a shared server; those caps are the only refusals of what PyTorch would run.
 Errors a learner can cause are ``TensorOpError`` with a ``code`` and ``params`` the page can translate.
 
 The modules, each importing only those above it:
 
 * ``helpers``: exact type checks and values as short text, for messages;
-* ``spec``: the limits, ``TensorSpec``, reading typed values, ``make_tensor`` and ``creation_code``;
+* ``spec``: the limits, ``TensorSpec``, reading typed values and shapes, ``make_tensor`` and ``creation_code``;
 * ``ops``: ``Op``, the fixed set of operations, a chain's text form and the checks on its arguments;
 * ``explain``: why PyTorch refused an operation, with the fix;
 * ``results``: ``TensorFacts``, ``NumpySide``, ``Step`` and ``ChainResult``;
@@ -39,6 +40,7 @@ from core.lessons.tensors.spec import (
     MAX_OPS,
     MAX_OPS_TEXT,
     MAX_RANK,
+    MAX_SHAPE_TEXT,
     MAX_SHOWN,
     MAX_TEXT,
     PREVIEW,
@@ -46,13 +48,14 @@ from core.lessons.tensors.spec import (
     TensorSpec,
     creation_code,
     make_tensor,
+    parse_shape,
     parse_values,
 )
 
 __all__ = [
-    "DTYPES", "FLOAT_DTYPES", "MAX_ARG", "MAX_ELEMENTS", "MAX_OPS", "MAX_OPS_TEXT", "MAX_RANK", "MAX_SHOWN",
-    "MAX_TEXT", "OPS", "OP_USAGE", "PRESETS", "PREVIEW", "SOURCES",
+    "DTYPES", "FLOAT_DTYPES", "MAX_ARG", "MAX_ELEMENTS", "MAX_OPS", "MAX_OPS_TEXT", "MAX_RANK", "MAX_SHAPE_TEXT",
+    "MAX_SHOWN", "MAX_TEXT", "OPS", "OP_USAGE", "PRESETS", "PREVIEW", "SOURCES",
     "ChainResult", "NumpySide", "Op", "Preset", "Step", "TensorFacts", "TensorSpec",
-    "chain_code", "creation_code", "make_tensor", "ops_to_text", "parse_ops", "parse_values", "run_chain",
-    "validate_ops",
+    "chain_code", "creation_code", "make_tensor", "ops_to_text", "parse_ops", "parse_shape", "parse_values",
+    "run_chain", "validate_ops",
 ]

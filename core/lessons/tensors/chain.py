@@ -30,7 +30,7 @@ _TORCH_OPS: dict[str, Callable[[torch.Tensor, tuple[int, ...]], Any]] = {
     "unsqueeze": lambda t, args: t.unsqueeze(*args),
     "squeeze": lambda t, args: t.squeeze(*args),
     "flatten": lambda t, args: t.flatten(*args),
-    "permute": lambda t, args: t.permute(args),  # a tuple, so that permute() with no dims reaches PyTorch
+    "permute": lambda t, args: t.permute(*args),  # as the code line writes it: permute() is PyTorch's TypeError
     "transpose": lambda t, args: t.transpose(*args),
     "t": lambda t, args: t.t(),
     "contiguous": lambda t, args: t.contiguous(),
@@ -78,7 +78,7 @@ def _torch_step(step: Step, t: torch.Tensor, var: str, a: torch.Tensor) -> tuple
         return None, True
     try:
         out = _TORCH_OPS[op.name](t, op.args)
-    except (RuntimeError, IndexError) as err:
+    except (RuntimeError, IndexError, TypeError) as err:  # TypeError: permute() with no dims
         step.error = _explain(op, t, var)
         if step.error is None:
             step.error = TensorOpError(N_("PyTorch could not do {call}: {detail}"), code="torch_error",
@@ -95,14 +95,14 @@ def _torch_step(step: Step, t: torch.Tensor, var: str, a: torch.Tensor) -> tuple
 
 
 def _precheck(op: Op, t: torch.Tensor, call: str) -> None:
-    """The playground's own limits, checked before PyTorch runs: PyTorch would allow an expand to a million elements
-    (a stride-0 view), or to size 0 (an empty tensor, which shares no memory to compare)."""
+    """The shared server's own limits, checked before PyTorch runs: PyTorch would allow an expand to a million
+    elements (a stride-0 view, but later steps and NumPy would materialise it), and a seventh dimension."""
     if op.name == "unsqueeze" and t.dim() + 1 > MAX_RANK:
         raise _too_many_dims(t.dim() + 1)
     if op.name == "expand":
         for size in op.args:
-            if size == 0 or size < -1:
+            if size < -1:  # PyTorch's own error would be "numel: integer multiplication overflow"
                 raise _bad_size(call, size)
         target = _expand_target(op.args, tuple(t.shape))
         if target is not None:
-            _check_numel(math.prod(target))  # a stride-0 view now, but later steps and NumPy would materialise it
+            _check_numel(math.prod(target))

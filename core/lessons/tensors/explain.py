@@ -21,7 +21,9 @@ def _explain(op: Op, t: torch.Tensor, var: str) -> TensorOpError | None:
     if op.name == "size" and t.dim() == 0:
         return TensorOpError(N_("{call}: a 0-D tensor (a single number) has no dimensions to ask the size of; "
                                 "size() gives its empty shape, torch.Size([])."), code="no_dims", call=call)
-    if op.name in ("squeeze", "transpose", "size"):
+    if op.name == "squeeze":
+        return _explain_dims(op.args, t, call) or _explain_duplicates(op.args, t, call)
+    if op.name in ("transpose", "size"):
         return _explain_dims(op.args, t, call)
     if op.name == "flatten":
         return _explain_flatten(op, t, call)
@@ -42,15 +44,20 @@ def _explain_shape(op: Op, t: torch.Tensor, var: str, call: str) -> TensorOpErro
     if sizes.count(-1) > 1:
         return TensorOpError(N_("{call} has more than one -1: PyTorch can work out only one size from the others. "
                                 "Give all sizes but one as numbers, e.g. {example}."),
-                             code="two_minus_one", call=call, example=f"{op.name}({_example_shape(numel)})")
+                             code="two_minus_one", call=call, example=_working_example(op, t))
     for size in sizes:
         if size < -1:
             return _bad_size(call, size)
     product = math.prod(s for s in sizes if s != -1)
+    if -1 in sizes and product == 0 == numel:
+        example = f"{op.name}({', '.join('1' if s == -1 else str(s) for s in sizes)})"
+        return TensorOpError(N_("{call}: the tensor has no elements and another size is 0, so any size would do for "
+                                "the -1, and PyTorch cannot work it out. Give that size as a number, e.g. {example}."),
+                             code="ambiguous_minus_one", call=call, example=example)
     fits = numel == product if -1 not in sizes else product > 0 and numel % product == 0
     if not fits:
         shapes = ", ".join(_tuple_text(s) for s in _fitting_shapes(numel))
-        example = f"{op.name}({_example_shape(numel)})"
+        example = _working_example(op, t)
         return TensorOpError(N_("{call} does not fit: the tensor has {numel} elements, but the sizes given multiply "
                                 "to {product} (with a -1, {numel} must be a multiple of that). Shapes with {numel} "
                                 "elements: {shapes}; or let PyTorch work out one size with -1, e.g. {example}."),
@@ -79,6 +86,17 @@ def _explain_dims(dims: Sequence[int], t: torch.Tensor, call: str, extra: int = 
     return None
 
 
+def _explain_duplicates(dims: Sequence[int], t: torch.Tensor, call: str) -> TensorOpError | None:
+    seen = set()
+    for dim in dims:
+        if dim % max(t.dim(), 1) in seen:
+            return TensorOpError(N_("{call} names dimension {dim} more than once (negative numbers count from the end, "
+                                    "so -1 is the last one); name each dimension once."),
+                                 code="duplicate_dims", call=call, dim=dim)
+        seen.add(dim % max(t.dim(), 1))
+    return None
+
+
 def _explain_flatten(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None:
     out_of_range = _explain_dims(op.args, t, call)
     if out_of_range or len(op.args) < 2:
@@ -94,6 +112,10 @@ def _explain_flatten(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None
 
 def _explain_permute(op: Op, t: torch.Tensor, call: str) -> TensorOpError:
     rank = t.dim()
+    if rank == 0:  # permute(()) would do, but permute() is a TypeError, and no dims are left to list
+        return TensorOpError(N_("{call}: a 0-D tensor (a single number) has no dimensions to put in a new order, so "
+                                "there is nothing to permute: leave this step out. (PyTorch refuses permute() with no "
+                                "dims as well: it needs them, as permute(*dims).)"), code="permute_0d", call=call)
     example = f"permute({', '.join(str(d) for d in reversed(range(rank)))})"
     return TensorOpError(N_("{call}: permute needs every dimension of this {rank}-D tensor exactly once, in the new "
                             "order: a rearrangement of {dims}, e.g. {example}."),
@@ -123,7 +145,7 @@ def _explain_expand(op: Op, t: torch.Tensor, call: str) -> TensorOpError | None:
 
 
 def _bad_size(call: str, size: int) -> TensorOpError:
-    return TensorOpError(N_("{call}: sizes must be whole numbers of at least 1, or -1; {size} is not allowed."),
+    return TensorOpError(N_("{call}: sizes must be whole numbers, 0 or more, or -1; {size} is not allowed."),
                          code="bad_size", call=call, size=size)
 
 
@@ -141,7 +163,15 @@ def _fitting_shapes(numel: int, limit: int = 8) -> list[tuple[int, ...]]:
     return [(numel,)] + pairs
 
 
-def _example_shape(numel: int) -> str:
-    """Sizes for an example with one -1, e.g. "2, -1"."""
-    first = next((d for d in range(2, numel + 1) if numel % d == 0), 1)
-    return f"{first}, -1"
+def _working_example(op: Op, t: torch.Tensor) -> str:
+    """An example call with one -1 that works on ``t``, e.g. "view(2, -1)"; reshape where view would refuse ``t``
+    (not contiguous), so that the suggestion is never another error."""
+    numel = t.numel()
+    sizes = (next((d for d in range(2, numel + 1) if numel % d == 0), 1), -1)
+    name = op.name
+    if name == "view":
+        try:
+            t.view(*sizes)  # a view copies nothing, so trying it costs nothing
+        except RuntimeError:
+            name = "reshape"
+    return f"{name}({', '.join(map(str, sizes))})"

@@ -32,10 +32,13 @@ def _numpy_equivalent(op: Op, shape: tuple[int, ...]) -> tuple[str, Callable[[np
     if name == "squeeze":
         if not args:
             return "np.squeeze({v})", np.squeeze
-        return f"np.squeeze({{v}}, axis={args[0]})", lambda x: np.squeeze(x, axis=args[0])
+        axis = args[0] if len(args) == 1 else args
+        return f"np.squeeze({{v}}, axis={axis})", lambda x: np.squeeze(x, axis=axis)
     if name == "flatten":
         return _numpy_flatten(args, shape)
     if name == "permute":
+        if not args:  # PyTorch's permute() is a TypeError; np.transpose(x) would reverse the axes instead
+            return None
         return f"np.transpose({{v}}, {_tuple_text(args)})", lambda x: np.transpose(x, args)
     if name == "transpose":
         return f"np.swapaxes({{v}}, {args[0]}, {args[1]})", lambda x: np.swapaxes(x, *args)
@@ -50,7 +53,7 @@ def _numpy_equivalent(op: Op, shape: tuple[int, ...]) -> tuple[str, Callable[[np
         return f"np.broadcast_to({{v}}, {_tuple_text(target)})", lambda x: np.broadcast_to(x, target)
     if args:  # size(d)
         return f"{{v}}.shape[{args[0]}]", lambda x: x.shape[args[0]]
-    return "{v}.shape", lambda x: list(x.shape)
+    return "{v}.shape", lambda x: x.shape  # a tuple, printed as NumPy prints it: (1, 1, 4), (4,), ()
 
 
 def _numpy_flatten(args: tuple[int, ...], shape: tuple[int, ...]):
@@ -106,10 +109,9 @@ def _disagreement(step: Step, t: torch.Tensor) -> tuple[str, str, dict] | None:
         return _torch_only_fails(step, t)
     if numpy_failed and not step.error:
         if op.name == "squeeze" and op.args and t.dim() > 0:  # a 0-D tensor has no size to name
-            dim, size = op.args[0], t.shape[op.args[0]]
-            return "squeeze_not_one", N_(
-                "squeeze({dim}) on a dimension of size {size}: PyTorch returns the tensor unchanged, while NumPy "
-                "raises an error, because np.squeeze removes only axes of size 1."), {"dim": dim, "size": size}
+            found = _squeeze_not_one(op.args, t)
+            if found:
+                return found
         return "numpy_only_fails", N_("NumPy raises an error here ({numpy_error}), PyTorch does not."), {
             "numpy_error": side.error}
     if step.error or numpy_failed or step.tensor is None or side.array is None:
@@ -117,6 +119,8 @@ def _disagreement(step: Step, t: torch.Tensor) -> tuple[str, str, dict] | None:
     if step.tensor.shape != side.array.shape:
         params = {"torch_shape": _tuple_text(step.tensor.shape), "numpy_shape": _tuple_text(side.array.shape)}
         return "shape_differs", N_("PyTorch gives shape {torch_shape}, NumPy gives {numpy_shape}."), params
+    if step.tensor.numel == 0:
+        return None  # no elements, so no memory to share: np.shares_memory says False for any empty array
     if step.tensor.shares_memory and not side.array.shares_memory:
         return "memory_torch_only", N_("PyTorch's result still shares memory with a (a view), but NumPy's is a "
                                        "copy: changing it would not change a."), {}
@@ -124,6 +128,20 @@ def _disagreement(step: Step, t: torch.Tensor) -> tuple[str, str, dict] | None:
         return "memory_numpy_only", N_("NumPy's result still shares memory with a (a view), but PyTorch's is a "
                                        "copy: changing it would not change a."), {}
     return None
+
+
+def _squeeze_not_one(dims: tuple[int, ...], t: torch.Tensor) -> tuple[str, str, dict] | None:
+    dim, size = next(((d, t.shape[d]) for d in dims if t.shape[d] != 1), (None, None))
+    if dim is None:
+        return None
+    if len(dims) == 1:
+        return "squeeze_not_one", N_(
+            "squeeze({dim}) on a dimension of size {size}: PyTorch returns the tensor unchanged, while NumPy "
+            "raises an error, because np.squeeze removes only axes of size 1."), {"dim": dim, "size": size}
+    return "squeeze_not_one", N_(
+        "squeeze({dims}) names dimension {dim}, of size {size}: PyTorch removes only the named dimensions of size 1 "
+        "and keeps that one, while NumPy raises an error, because np.squeeze removes only axes of size 1."), {
+        "dims": ", ".join(map(str, dims)), "dim": dim, "size": size}
 
 
 def _torch_only_fails(step: Step, t: torch.Tensor) -> tuple[str, str, dict]:

@@ -17,9 +17,9 @@ _ARITY = {
     "view": (1, MAX_RANK),
     "reshape": (1, MAX_RANK),
     "unsqueeze": (1, 1),
-    "squeeze": (0, 1),
+    "squeeze": (0, MAX_RANK),  # squeeze(1, 2, 3): several dims, since PyTorch 2.0
     "flatten": (0, 2),
-    "permute": (0, MAX_RANK),  # permute() with no dims fits only a 0-D tensor
+    "permute": (0, MAX_RANK),  # permute() with no dims reaches PyTorch, which raises TypeError: explained
     "transpose": (2, 2),
     "t": (0, 0),
     "contiguous": (0, 0),
@@ -31,7 +31,7 @@ OP_USAGE = {
     "view": "view(*shape)",
     "reshape": "reshape(*shape)",
     "unsqueeze": "unsqueeze(dim)",
-    "squeeze": "squeeze() or squeeze(dim)",
+    "squeeze": "squeeze(), squeeze(dim) or squeeze(*dims)",
     "flatten": "flatten(start_dim=0, end_dim=-1)",
     "permute": "permute(*dims)",
     "transpose": "transpose(dim0, dim1)",
@@ -107,7 +107,8 @@ def parse_ops(text: str) -> list[Op]:
     an empty text (or just "a") is an empty chain.
     """
     if len(text) > MAX_OPS_TEXT:
-        raise TensorOpError(N_("The operations text is {length:,} characters long; at most {limit:,} are read."),
+        raise TensorOpError(N_("The operations text is {length:,} characters long; the playground's shared server "
+                               "reads at most {limit:,}, so that reading it stays quick for everyone."),
                             code="ops_too_long", length=len(text), limit=MAX_OPS_TEXT)
     if text.strip() in ("", "a"):
         return []

@@ -34,7 +34,7 @@ class NumpySide:
 
     code: str  # "np.reshape(a, (2, -1))"
     array: TensorFacts | None = None  # None for a.shape / a.shape[d], and when NumPy raised
-    value: int | list[int] | None = None  # what a.shape[d] (an int) or a.shape (a list) gives
+    value: int | tuple[int, ...] | None = None  # what a.shape[d] (an int) or a.shape (a tuple) gives
     error: str | None = None  # NumPy's own message, e.g. "ValueError: cannot select an axis to squeeze out ..."
 
 
@@ -87,8 +87,15 @@ def _tensor_facts(t: torch.Tensor, a: torch.Tensor) -> TensorFacts:
     values, preview = _values(t.numel(), t.tolist, lambda: t.reshape(-1)[:PREVIEW].tolist())
     return TensorFacts(shape=list(t.shape), shape_text=str(t.shape), strides=list(t.stride()),
                        is_contiguous=t.is_contiguous(),
-                       shares_memory=t.untyped_storage().data_ptr() == a.untyped_storage().data_ptr(),
+                       shares_memory=_same_storage(t, a),
                        dtype=str(t.dtype).removeprefix("torch."), numel=t.numel(), values=values, preview=preview)
+
+
+def _same_storage(t: torch.Tensor, a: torch.Tensor) -> bool:
+    """Whether ``t`` is ``a``'s memory (a view); an empty tensor's storage has no address (0), so there its base."""
+    if t.untyped_storage().nbytes() == 0 or a.untyped_storage().nbytes() == 0:
+        return t is a or t._base is a
+    return t.untyped_storage().data_ptr() == a.untyped_storage().data_ptr()
 
 
 def _array_facts(x: np.ndarray, a: np.ndarray) -> TensorFacts:
