@@ -12,7 +12,8 @@ from dashboard.i18n import _
 from dashboard.sidebar import draw_sidebar
 
 st.set_page_config(page_title="Torch Playground", page_icon="🔥", layout="wide")
-i18n.init_language()
+if st.query_params.get("lang") != i18n.init_language():  # kept in the URL on every page, so a reload keeps it
+    st.query_params["lang"] = st.session_state["lang"]
 
 VIEWS = Path(__file__).parent / "views"
 page = st.navigation([

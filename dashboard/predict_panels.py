@@ -59,11 +59,13 @@ def choose_panel() -> dict | None:
             for item in broken:
                 st.caption(f"{item['name']}: {item['error']}")
     labels = {i["path"]: f"{i['name']} ({whose[i['mine']]})" for i in usable}
-    state.seed("pr_choice", usable[0]["path"])
+    by_name = {i["name"]: i["path"] for i in reversed(usable)}  # a name in both folders: this browser's own first
+    state.seed("pr_choice", usable[0]["path"], "model", by_name.__getitem__)
     if st.session_state["pr_choice"] not in labels:
         st.session_state["pr_choice"] = usable[0]["path"]
     path = st.selectbox(_("Checkpoint"), list(labels), format_func=labels.get, key="pr_choice")
-    state.keep("pr_choice")
+    state.keep("pr_choice", "model", lambda p: next(i["name"] for i in usable if i["path"] == p),
+               default=usable[0]["path"])
     chosen = next(i for i in usable if i["path"] == path)
     download_col, delete_col = st.columns(2)
     download_col.download_button(_("Download this checkpoint"), lambda: Path(path).read_bytes(),

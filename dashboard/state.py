@@ -23,12 +23,21 @@ def seed(key: str, default, param: str | None = None, parse=None):
     st.session_state[key] = value
 
 
-def keep(key: str, param: str | None = None, dump=str):
-    """Remember widget ``key``'s value for this session and put it in the URL as ``?param=``."""
+_NO_DEFAULT = object()
+
+
+def keep(key: str, param: str | None = None, dump=str, default=_NO_DEFAULT):
+    """Remember widget ``key``'s value for this session and put it in the URL as ``?param=``; a value equal to
+    ``default`` leaves the URL (the link opens it anyway), so that a link holds only what was changed."""
     value = st.session_state.get(key)
     st.session_state.setdefault(_KEPT, {})[key] = value
-    if param is not None:
-        text = dump(value)
-        if st.query_params.get(param) != text:
-            st.query_params[param] = text
+    if param is None:
+        return
+    if default is not _NO_DEFAULT and value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    text = dump(value)
+    if st.query_params.get(param) != text:
+        st.query_params[param] = text
 

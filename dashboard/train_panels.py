@@ -66,11 +66,11 @@ def data_panel(seed: int):
                      "it (about 400 kB), or start the app with SCIKIT_LEARN_DATA set to a folder that holds "
                      "scikit-learn's cache of it."), icon=":material/cloud_off:")
     labels = {s: _(SOURCE_LABELS[s]) for s in sources}
-    state.seed("tr_source", sources[0])
+    state.seed("tr_source", sources[0], "data")
     if st.session_state["tr_source"] not in sources:
         st.session_state["tr_source"] = sources[0]
     source = st.radio(_("Data set"), sources, format_func=labels.get, key="tr_source", horizontal=True)
-    state.keep("tr_source")
+    state.keep("tr_source", "data", default=sources[0])
     try:
         if source == "csv":
             upload = _upload()
@@ -166,39 +166,76 @@ def _column_report(prepared, exclude_key: str) -> None:
                           "text).", n=report["imputed_train"] + report["imputed_test"]))
 
 
+def _one_of(options, cast=str):
+    """A URL value's parser: ``cast(text)`` when it is one of ``options``, else a ValueError (the default is kept)."""
+    def parse(text):
+        value = cast(text)
+        if value not in options:
+            raise ValueError(text)
+        return value
+    return parse
+
+
+def _whole(low: int, high: int):
+    return lambda text: min(max(int(text), low), high)
+
+
+# The settings form's widgets, each in the address bar as ?param= (the view a link opens): key → (param, parse, dump)
+SETTINGS_IN_URL = {
+    "tr_hidden": ("hidden", str, str),
+    "tr_activation": ("act", _one_of(ACTIVATIONS), str),
+    "tr_dropout": ("dropout", lambda t: min(max(round(round(float(t) / 0.05) * 0.05, 2), 0.0), 0.8),
+                   lambda v: f"{v:g}"),
+    "tr_optimizer": ("opt", _one_of(OPTIMIZERS), str),
+    "tr_lr": ("lr", _one_of(LEARNING_RATES, float), lambda v: f"{v:g}"),
+    "tr_batch": ("batch", _one_of(BATCH_SIZES, int), str),
+    "tr_epochs": ("epochs", _whole(1, 500), str),
+    "tr_report": ("every", _one_of(REPORT_EVERY, int), str),
+}
+_FIELDS = {"tr_hidden": "hidden", "tr_activation": "activation", "tr_dropout": "dropout", "tr_optimizer": "optimizer",
+           "tr_lr": "lr", "tr_batch": "batch_size", "tr_epochs": "epochs", "tr_report": "report_every"}
+
+
 def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
-    """The model and training settings, each with a one-line explanation; (the choices, whether Start was pressed)."""
+    """The model and training settings, each with a one-line explanation; (the choices, whether Start was pressed).
+
+    Each setting starts from the link's ``?param=``, else this session's last choice, else ``Choices()``; the values
+    Start was pressed with go back into the address bar.
+    """
     default = Choices()
+    for key, (param, parse, _dump) in SETTINGS_IN_URL.items():
+        state.seed(key, getattr(default, _FIELDS[key]), param, parse)
     with st.form("tr_settings", border=True, enter_to_submit=False):  # Enter in a field never starts a run
         left, middle, right = st.columns(3)
         choices = Choices(
-            hidden=left.text_input(_("Hidden layers"), value=default.hidden, key="tr_hidden", help=_(
+            hidden=left.text_input(_("Hidden layers"), key="tr_hidden", help=_(
                 "Sizes separated by commas: 128, 128 is two nn.Linear layers of 128 units.")),
             activation=left.selectbox(_("Activation"), list(ACTIVATIONS), key="tr_activation",
-                                      index=list(ACTIVATIONS).index(default.activation),
                                       help=_("Applied after every hidden layer; ReLU is the lecture's.")),
-            dropout=left.slider(_("Dropout"), 0.0, 0.8, default.dropout, 0.05, key="tr_dropout", help=_(
+            dropout=left.slider(_("Dropout"), 0.0, 0.8, step=0.05, key="tr_dropout", help=_(
                 "Share of hidden units zeroed at random while training; fights overfitting.")),
             optimizer=middle.selectbox(_("Optimizer"), list(OPTIMIZERS), format_func=str.capitalize,
-                                       index=list(OPTIMIZERS).index(default.optimizer), key="tr_optimizer",
+                                       key="tr_optimizer",
                                        help=_("Adam (the lecture's) adapts each weight's step; SGD uses momentum "
                                               "0.9.")),
-            lr=middle.select_slider(_("Learning rate"), LEARNING_RATES, value=default.lr, key="tr_lr",
+            lr=middle.select_slider(_("Learning rate"), LEARNING_RATES, key="tr_lr",
                                     format_func=lambda v: f"{v:g}", help=_(
                                         "How far each step moves the weights. 0.001 is the lecture's; 10 makes the "
                                         "loss explode.")),
-            batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, value=default.batch_size, key="tr_batch",
+            batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, key="tr_batch",
                                             help=_("Rows per mini-batch: one zero_grad/backward/step each. The "
                                                    "lecture uses 20.")),
-            epochs=right.number_input(_("Epochs"), 1, 500, default.epochs, key="tr_epochs",
+            epochs=right.number_input(_("Epochs"), 1, 500, key="tr_epochs",
                                       help=_("Passes over X_train, reshuffled each time.")),
             device=right.selectbox(_("Device"), devices, key="tr_device",
                                    help=_("auto picks CUDA when present, else the CPU.")),
-            report_every=right.select_slider(_("Plot every N batches"), REPORT_EVERY, value=default.report_every,
-                                             key="tr_report", help=_("How often the training loss is sent to the "
-                                                                     "chart (and a Stop is noticed).")),
+            report_every=right.select_slider(_("Plot every N batches"), REPORT_EVERY, key="tr_report",
+                                             help=_("How often the training loss is sent to the "
+                                                    "chart (and a Stop is noticed).")),
         )
         start = st.form_submit_button(_("Start training"), type="primary", disabled=not can_start)
+    for key, (param, _parse, dump) in SETTINGS_IN_URL.items():
+        state.keep(key, param, dump, default=getattr(default, _FIELDS[key]))
     return choices, start
 
 

@@ -39,12 +39,12 @@ st.markdown(_("The lecture allocates `torch.FloatTensor(1024, 1024, 256)`: 268 m
               "Choose a shape (capped on a shared server), allocate, and watch the memory before, during and after "
               "`del`."))
 choices = device.available_devices()
-state.seed("dev_shape", "1024, 1024, 64")
+state.seed("dev_shape", "1024, 1024, 64", "shape")
 with st.form("alloc"):
     shape_text = st.text_input(_("Shape (sizes separated by commas)"), key="dev_shape")
     where = st.selectbox(_("Device"), choices, index=len(choices) - 1)
     go_alloc = st.form_submit_button(_("Allocate and free"))
-state.keep("dev_shape")
+state.keep("dev_shape", "shape", default="1024, 1024, 64")
 if go_alloc:
     try:
         shape = [int(part) for part in shape_text.replace("x", ",").split(",") if part.strip()]
@@ -62,9 +62,9 @@ if go_alloc:
 st.header(_("When does a GPU help?"))
 st.markdown(_("One `a @ b` of two n×n matrices on each device. Small work is dominated by overhead (and copying to "
               "the GPU); large work is where a GPU's thousands of cores pay off."))
-state.seed("dev_n", 512)
+state.seed("dev_n", 512, "n", lambda t: int(t) if int(t) in (64, 128, 256, 512, 1024, 2048, 4096) else 512)
 n = st.select_slider(_("Matrix size n"), options=[64, 128, 256, 512, 1024, 2048, 4096], key="dev_n")
-state.keep("dev_n")
+state.keep("dev_n", "n", default=512)
 if st.button(_("Time it")):
     rows = device.matmul_timing(n)
     st.dataframe(pd.DataFrame([{_("device"): r["device"], _("n"): r["n"],
