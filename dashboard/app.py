@@ -3,6 +3,7 @@
 The sidebar (language, seed, device facts) is drawn here on every run, so its choices persist across pages.
 """
 
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -26,10 +27,10 @@ page = st.navigation([
     st.Page(VIEWS / "device.py", title=_("Device"), icon=":material/memory:", url_path="device"),
 ])
 draw_sidebar()
-if "owner" in st.session_state:  # this session has used the Train page (imported lazily: scikit-learn is slow)
+if "dashboard.runs" in sys.modules:  # this server has had runs (imported lazily: scikit-learn is slow to import)
     from dashboard import runs
 
-    if runs.has_active_runs():  # runs going: keep telling the pool this tab is open, whichever page it shows
+    if runs.has_active_runs():  # this browser's, started in this tab or another, or before a reload  # runs going: keep telling the pool this tab is open, whichever page it shows
         with st.sidebar:
             runs.keep_alive()
 page.run()

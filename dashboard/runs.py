@@ -1,14 +1,23 @@
-"""This session's training runs: the server's one pool (each session only ever sees its own runs), starting a run,
-the run on show, and the heartbeats that tell the pool the tab is still open."""
+"""This browser's training runs: the server's one pool (each browser only ever sees its own runs), starting a run,
+the run on show, and the heartbeats that tell the pool a tab of it is still open.
+
+Runs belong to the browser, like its checkpoints (``identity.browser``): a reload, or a second tab, shows the same
+runs, and closing every tab of that browser for the pool's ``abandon_after`` (20 s) still stops them. What a run
+trained on (its prepared data and configs) is kept beside the pool, in the server's memory, for the runs the pool
+still holds.
+"""
+
+import threading
 
 import streamlit as st
 
 from core.pool import RunState, TrainingPool
 from core.training.run import Job
 from core.training.trainer import config_dict
-from dashboard.identity import owner
+from dashboard.identity import browser
 
-RUNS, CURRENT, SHOWN = "tr_runs", "tr_current", "tr_shown"  # session keys: what each run trained on; the run on show
+CURRENT, SHOWN = "tr_current", "tr_shown"  # session keys: the run on show; the ended run last drawn in full
+KEEP_DATA = 10  # runs per browser whose prepared data stay in the server's memory (results, save, download)
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,12 +26,18 @@ def pool() -> TrainingPool:
     return TrainingPool()  # $TORCH_PLAYGROUND_WORKERS and $TORCH_PLAYGROUND_WORKER_NICE, else its defaults
 
 
+@st.cache_resource(show_spinner=False)
+def _trained_on() -> tuple[dict, threading.Lock]:
+    """(run id → (browser, what it trained on)) for the server process, and the lock every session takes to use it."""
+    return {}, threading.Lock()
+
+
 def heartbeat() -> None:
-    pool().heartbeat(owner())
+    pool().heartbeat(browser())
 
 
 def has_active_runs() -> bool:
-    return "owner" in st.session_state and any(r.active for r in pool().runs_of(owner()))
+    return any(r.active for r in pool().runs_of(browser()))
 
 
 @st.fragment(run_every=5)
@@ -36,30 +51,44 @@ def start(prepared, model_config, train_config, settings: dict) -> str:
     """Queue a run of these configs on ``prepared`` for this session (its worker fits the baselines too); show it."""
     hidden = "-".join(map(str, model_config.hidden))
     label = f"#{len(mine()) + 1} {prepared.info['name']} lr={train_config.lr:g} {hidden}"
-    run_id = pool().submit(Job(prepared, model_config, train_config, baselines=True), owner(), label, settings)
-    st.session_state.setdefault(RUNS, {})[run_id] = {"prepared": prepared, "model_config": config_dict(model_config),
-                                                     "train_config": config_dict(train_config)}
+    me = browser()
+    run_id = pool().submit(Job(prepared, model_config, train_config, baselines=True), me, label, settings)
+    store, lock = _trained_on()
+    with lock:
+        held = [r.id for r in pool().runs_of(me)]  # oldest first
+        kept = set(held[-KEEP_DATA:])  # the latest runs' data: older ones keep their curves, not their results
+        for gone in [i for i, (whose, _) in store.items() if whose == me and i not in kept]:
+            del store[gone]
+        store[run_id] = (me, {"prepared": prepared, "model_config": config_dict(model_config),
+                              "train_config": config_dict(train_config)})
     st.session_state[CURRENT] = run_id
     return run_id
 
 
 def current() -> RunState | None:
-    """The run on show: the one this session started last."""
+    """The run on show: the one this tab started or chose last; after a reload, the browser's latest run."""
     run_id = st.session_state.get(CURRENT)
-    return pool().get(run_id, owner()) if run_id else None
+    run = pool().get(run_id, browser()) if run_id else None
+    if run is None:
+        runs = mine()
+        run = runs[-1] if runs else None
+    return run
 
 
 def trained_on(run: RunState) -> dict | None:
     """What ``run`` trained on: its prepared data and both configs (plain dicts), as the page started it."""
-    return st.session_state.get(RUNS, {}).get(run.id)
+    store, lock = _trained_on()
+    with lock:
+        whose, used = store.get(run.id, (None, None))
+    return used if whose == browser() else None
 
 
 def mine() -> list[RunState]:
-    return pool().runs_of(owner())
+    return pool().runs_of(browser())
 
 
 def stop(run: RunState) -> None:
-    pool().stop(run.id, owner())
+    pool().stop(run.id, browser())
 
 
 def first_look_at_end(run: RunState) -> bool:

@@ -4,9 +4,10 @@ import time
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from core import checkpoint
-from tests.apptest import open_page
+from tests.apptest import APP, open_page
 
 
 def train_page(lang="en"):
@@ -130,9 +131,44 @@ def test_two_sessions_do_not_see_each_others_runs():
     alice = start(train_page(), epochs=200)
     bob = train_page()
     assert any("No run yet" in i.value for i in bob.info)
-    alice_runs = alice.session_state["tr_runs"]
-    assert alice_runs and "tr_runs" not in bob.session_state
+    assert any(b.label == "Stop" for b in alice.button) and not any(b.label == "Stop" for b in bob.button)
     [b for b in alice.button if b.label == "Stop"][0].click().run()
+
+
+def same_browser(browser_id: str, lang="en"):
+    """A tab of one browser: its id, as identity.browser reads it from Streamlit's XSRF cookie, set beforehand."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"], at.session_state["browser"] = lang, browser_id
+    at.run()
+    at.switch_page("views/train.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_reload_mid_run_shows_the_same_run_and_another_browser_sees_none():
+    first = same_browser("browser-a")
+    start(first, epochs=300)
+    reloaded = same_browser("browser-a")  # a new session of the same browser: the page reloaded
+    assert any(b.label == "Stop" for b in reloaded.button)
+    assert reloaded.get("progress") or any(w in i.value for i in reloaded.info for w in ("Waiting", "Starting"))
+    other = same_browser("browser-b")
+    assert any("No run yet" in i.value for i in other.info) and not any(b.label == "Stop" for b in other.button)
+    [b for b in reloaded.button if b.label == "Stop"][0].click().run()
+    poll(reloaded, lambda a: any("Stopped" in s.value for s in a.success))
+    assert any("Stopped" in s.value for s in poll(first, lambda a: a.success).success)  # the first tab sees it too
+
+
+def test_a_reload_keeps_the_finished_runs_results_and_the_comparison():
+    first = same_browser("browser-c")
+    for lr in (1e-3, 3e-3):
+        start(first, epochs=2, lr=lr)
+        poll(first, lambda a: any("Finished" in s.value for s in a.success) and any(h.startswith("4.") for h in
+                                                                                    headers(a)))
+    reloaded = same_browser("browser-c")
+    assert any(h.startswith("4.") for h in headers(reloaded))  # results, with save and download
+    assert "Compare runs" in headers(reloaded)
+    assert {"your MLP", "linear regression"} <= set(
+        [d.value for d in reloaded.dataframe if "MAE" in d.value.columns][0].iloc[:, 0])
 
 
 def test_microscope_shows_gradients_appear_and_accumulate():
@@ -155,7 +191,7 @@ def test_leaving_the_page_and_coming_back_shows_the_run():
     assert not at.exception
     at.switch_page("views/train.py").run()
     assert not at.exception
-    assert at.get("progress") or any("Waiting" in i.value for i in at.info)  # still going, still ours
+    assert at.get("progress") or any(w in i.value for i in at.info for w in ("Waiting", "Starting"))  # still ours
     [b for b in at.button if b.label == "Stop"][0].click().run()
     poll(at, lambda a: any("Stopped" in s.value for s in a.success))
 

@@ -310,6 +310,27 @@ def test_enter_in_a_training_setting_starts_nothing(server, page):
     assert main(page).locator('[data-testid="stProgress"]').count() == 0
 
 
+def test_a_reload_mid_run_shows_the_same_run(server, page):
+    """Runs belong to the browser, like its checkpoints: a reload reattaches to the run that is going."""
+    page.goto(server)
+    wait_until_idle(page)
+    go_to(page, "Train", "Train an MLP regressor")
+    widget(page, "stRadio", "Data set").locator('[data-testid="stRadioOption"]',
+                                                has_text=exactly("Diabetes (bundled, offline)")).click()
+    wait_until_settled(page)
+    fill_in_form(page, "stNumberInput", "Epochs", "500")
+    button(page, "Start training", "stFormSubmitButton").click()
+    stop = button(page, "Stop")
+    stop.wait_for(timeout=RUN)
+    page.reload()
+    wait_until_idle(page)
+    stop.wait_for(timeout=RENDER)  # the same run, still going, in the new session
+    assert main(page).get_by_text(s("No run yet: choose your settings and press Start.", "en")).count() == 0
+    snap(page, "reload-mid-run", at=heading(page, "3. Training", "en"))
+    stop.click()
+    wait_for_text(page, re.compile("Stopped after"))
+
+
 # --- the analyst ----------------------------------------------------------------------------------------------------
 
 BONUS = {"Seoul": 30.0, "Busan": 10.0, "Daegu": 0.0}  # what a city adds to a flat's price
