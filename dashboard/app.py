@@ -30,7 +30,7 @@ draw_sidebar()
 if "dashboard.runs" in sys.modules:  # this server has had runs (imported lazily: scikit-learn is slow to import)
     from dashboard import runs
 
-    if runs.has_active_runs():  # this browser's, started in this tab or another, or before a reload  # runs going: keep telling the pool this tab is open, whichever page it shows
+    if runs.has_active_runs():  # this browser's, from any of its tabs: tell the pool a tab is open, on any page
         with st.sidebar:
             runs.keep_alive()
 page.run()
