@@ -30,6 +30,31 @@ def keep_view() -> None:
         state.keep(key, param)
 
 
+def _view_of(preset) -> dict:
+    return {"ten_source": preset.spec.source, "ten_values": preset.spec.values_text,
+            "ten_shape": ", ".join(map(str, preset.spec.shape)), "ten_dtype": preset.spec.dtype,
+            "ten_ops": tensors.ops_to_text(preset.ops)}
+
+
+def matching_preset() -> str | None:
+    """The lecture's example the view on the page is, if it is one; None once the view was edited by hand. Called
+    before the selector is drawn, so that it shows "custom" rather than an example the page no longer holds."""
+    shown = {key: st.session_state.get(key) for key, _param in VIEW}
+    chosen = st.session_state.get("ten_preset")
+    if chosen in PRESETS and _matches(_view_of(PRESETS[chosen]), shown):
+        return chosen
+    return next((name for name, p in PRESETS.items() if _matches(_view_of(p), shown)), None)
+
+
+def _matches(preset: dict, shown: dict) -> bool:
+    if shown["ten_source"] != preset["ten_source"] or shown["ten_ops"] != preset["ten_ops"]:
+        return False
+    if shown["ten_dtype"] != preset["ten_dtype"]:
+        return False
+    field = "ten_values" if preset["ten_source"] == "values" else "ten_shape"  # the other field is not used
+    return shown[field] == preset[field]
+
+
 def load_preset():
     preset = PRESETS.get(st.session_state.get("ten_preset"))
     if preset is not None:

@@ -13,9 +13,10 @@ st.markdown(_("Make a tensor `a`, then chain operations on it. After every step 
               "strides, whether it is contiguous and whether it shares memory with `a` (a view) or is a copy — and "
               "what NumPy does with the same step."))
 panels.seed_view()
-st.selectbox(_("The lecture's examples"), list(panels.PRESETS), index=None, key="ten_preset",
+st.session_state["ten_preset"] = panels.matching_preset()  # "custom" (none) once the view was edited by hand
+st.selectbox(_("The lecture's examples"), list(panels.PRESETS), key="ten_preset",
              on_change=panels.load_preset, help=_("Load an example: it replaces the tensor and the operations below."),
-             placeholder=_("Load an example: it replaces the tensor and the operations below."))
+             placeholder=_("Custom: your own tensor and operations. Load an example to replace them."))
 
 make, chain = st.columns(2)
 with make:

@@ -164,6 +164,19 @@ def test_each_preset_shows_its_expected_shape(preset, lang):
         assert ("reshape" in at.error[0].value)
 
 
+def test_the_example_selector_says_custom_once_the_chain_is_edited_by_hand():
+    at = open_page()
+    second = tensors.PRESETS[1]
+    at.selectbox(key="ten_preset").set_value(second.name).run()
+    assert at.selectbox(key="ten_preset").value == second.name
+    at.text_input(key="ten_ops").set_value(tensors.ops_to_text(second.ops) + ".flatten()").run()
+    assert not at.exception
+    assert at.selectbox(key="ten_preset").value is None  # the placeholder: custom
+    assert at.selectbox(key="ten_preset").placeholder.startswith("Custom")
+    at.text_input(key="ten_ops").set_value(tensors.ops_to_text(second.ops)).run()  # back to the example itself
+    assert at.selectbox(key="ten_preset").value == second.name
+
+
 def test_the_lecture_unsqueeze_example_shows_torch_size_1_1_4():
     at = open_page()
     at.text_input(key="ten_values").set_value("[[2, 3, 4, 5]]")
