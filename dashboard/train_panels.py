@@ -10,7 +10,7 @@ from core.data import DataConfig, default_target
 from core.errors import PlaygroundError
 from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
 from core.training.optim import OPTIMIZERS
-from core.training.script import training_script
+from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
 from dashboard import datasets, state
 from dashboard.i18n import N_, _, message_text, show_error
@@ -249,5 +249,6 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
         except PlaygroundError:
             model, train = Choices().configs(prepared.n_features, seed)
         csv = source == "csv"
-        st.code(training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
-                                csv_path=prepared.info["name"] if csv else None), language="python")
+        script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
+                                 csv_path=prepared.info["name"] if csv else None)
+        st.code(comments_in(script, lambda c: _(c) if c in COMMENTS else c), language="python")

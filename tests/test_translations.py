@@ -525,6 +525,11 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     dated["state_dict"] = MLP(ModelConfig(n_features=5, hidden=(2,))).state_dict()
     found |= {p["template"] for p in Predictor(dated).predict_frame(pd.DataFrame({"x": [0.0], "day": ["?"]})).problems}
     found.add(internal_error(tmp_path, monkeypatch).template)
+    from core.training.script import comments_in, training_script
+
+    for source in ("california", "diabetes", "houses.csv"):  # the generated script's comments, dropout included
+        script = training_script(source, "y", ModelConfig(n_features=3, dropout=0.1), TrainConfig())
+        comments_in(script, lambda c: found.add(c) or c)
     return found - {None}
 
 

@@ -7,6 +7,8 @@ followed by building the layers in the same order draws the same initial weights
 and ``torch.randperm`` then draws the same shuffles (tests/training/test_script.py checks it against ``Trainer``).
 """
 
+import re
+
 from core.data import BUILTIN
 from core.errors import N_, ConfigError
 from core.training.model import ACTIVATIONS, ModelConfig
@@ -191,3 +193,55 @@ print(f"Saved the weights to {PATH}")
 # To load them back into a fresh model:
 #   model = MLP(X_train.shape[1])
 #   model.load_state_dict(torch.load(PATH, weights_only=True))"""
+
+
+# The script's prose comments, whole (a comment over two lines is one sentence), marked so the pages can show them in
+# the reader's language with ``comments_in``; shapes such as "(batch, 1)" and commented-out code stay as they are.
+COMMENTS = (
+    N_("where the trained weights are saved"), N_("1. Data"),
+    N_("California housing (1990 census): 20,640 block groups, 8 features; y is the median house value in $100,000 "
+       "(downloaded once, then cached by scikit-learn)."),
+    N_("Diabetes (bundled with scikit-learn): 442 patients, 10 features; y is a measure of disease progression one "
+       "year later."),
+    N_("A simpler version of what the app does with a CSV: numeric columns only, and rows with an empty cell dropped. "
+       "(The app also fills empty cells and one-hot encodes text columns, so its numbers can differ.)"),
+    N_("Normalisation (from the lecture) makes training stable: every feature gets mean 0 and standard deviation 1. "
+       "The scaler learns from the training rows only, so nothing about the test rows leaks into training."),
+    N_("The target too: the model learns (y - y_mean) / y_std, and its predictions are turned back into y's units."),
+    N_("(n_test,), in y's units"), N_("2. Model"),
+    N_("the same seed gives the same initial weights and the same shuffles"), N_("only while training"),
+    N_("3. Training"), N_("a new order of the training rows every epoch"),
+    N_("MSE in y's units squared, as the app shows it"), N_("switches dropout off"),
+    N_("(n_test,), back in y's units"),
+    N_("4. The final model on the test rows (pred: the last epoch's predictions), in y's units"),
+    N_("5. Save the weights. Predicting on new rows also needs the scaler and y_mean, y_std from above."),
+    N_("To load them back into a fresh model:"),
+)
+_FULL_LINE = re.compile(r"^(\s*)# (\S.*)$")  # a comment line of prose (commented-out code is indented after '#')
+_TRAILING = re.compile(r"^(.*?\S)  # (.*)$")
+
+
+def comments_in(script: str, say) -> str:
+    """``script`` with each prose comment replaced by ``say(comment)`` (a page's translation); the code unchanged.
+
+    Consecutive comment lines are one sentence: they are translated together, onto one line; a numbered heading
+    ("# 1. Data") stands alone.
+    """
+    lines, out, i = script.split("\n"), [], 0
+    while i < len(lines):
+        match = _FULL_LINE.match(lines[i])
+        if match:
+            indent, texts, j = match.group(1), [match.group(2)], i + 1
+            heading = re.match(r"\d+\. ", texts[0])  # "# 1. Data": a section's heading stands alone
+            while not heading and j < len(lines) and (more := _FULL_LINE.match(lines[j])) and more.group(1) == indent:
+                texts.append(more.group(2))
+                j += 1
+            whole = " ".join(texts)
+            said = say(whole)
+            out.extend([f"{indent}# {said}"] if said != whole else lines[i:j])
+            i = j
+            continue
+        match = _TRAILING.match(lines[i])
+        out.append(f"{match.group(1)}  # {say(match.group(2))}" if match else lines[i])
+        i += 1
+    return "\n".join(out)

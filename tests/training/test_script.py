@@ -175,3 +175,30 @@ def test_generated_script_passes_ruff(tmp_path):
     rules = ["--isolated", "--line-length", "120", "--select", "E,F,W,I,B,UP"]
     check = subprocess.run([sys.executable, "-m", "ruff", "check", *rules, *paths], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize("source", ["california", "diabetes", "houses.csv"])
+def test_every_prose_comment_of_the_script_is_marked_for_translation(source):
+    """The page shows the script's comments in the reader's language: each one must be in COMMENTS (a comment over
+    two lines as one sentence), and replacing them leaves the code itself unchanged."""
+    from core.training.script import COMMENTS, comments_in
+
+    script = training_script(source, "price" if source.endswith(".csv") else None,
+                             ModelConfig(n_features=8, dropout=0.2), TrainConfig())
+    seen = []
+    marked = comments_in(script, lambda c: seen.append(c) or f"<{c}>")
+    prose = [c for c in seen if not c.startswith("(") and not c.startswith("x:")]  # shapes stay as they are
+    assert prose and all(c in COMMENTS for c in prose), [c for c in prose if c not in COMMENTS]
+    code = [line.split("  #")[0] for line in script.splitlines() if not line.lstrip().startswith("# ")]
+    assert [line.split("  #")[0] for line in marked.splitlines() if not line.lstrip().startswith("# ")] == code
+    compile(comments_in(script, lambda c: "한국어 주석"), "script.py", "exec")  # still Python
+
+
+def test_the_script_reads_in_korean_on_the_page():
+    from core.training.script import COMMENTS, comments_in
+    from dashboard.i18n import translate
+
+    script = training_script("california", None, ModelConfig(n_features=8), TrainConfig())
+    korean = comments_in(script, lambda c: translate(c, "ko") if c in COMMENTS else c)
+    assert "# 1. 데이터" in korean and "California housing (1990 census)" not in korean
+    assert korean.count("\n") < script.count("\n")  # the two-line sentences are one line each
