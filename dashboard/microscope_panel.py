@@ -55,7 +55,7 @@ def draw(prepared, choices, seed: int):
     if reset_col.button(_("Reset"), width="stretch"):
         st.session_state.pop("tr_scope", None)
         st.rerun()
-    st.code(scope.code(zero_grad), language="python")
+    st.code(scope.code(zero_grad, say=_), language="python")
     if not traces:
         st.info(_("Press “Take one step”."))
         return

@@ -525,8 +525,14 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     dated["state_dict"] = MLP(ModelConfig(n_features=5, hidden=(2,))).state_dict()
     found |= {p["template"] for p in Predictor(dated).predict_frame(pd.DataFrame({"x": [0.0], "day": ["?"]})).problems}
     found.add(internal_error(tmp_path, monkeypatch).template)
+    from core.lessons.microscope import Microscope
     from core.training.script import comments_in, training_script
 
+    small = data.prepare(data.Table(frame=pd.DataFrame({"x": SCRAMBLED, "y": VARIED}), target="y", name="t"))
+    for settings in ({"optimizer": "adam"}, {"optimizer": "sgd", "momentum": 0.0}, {"optimizer": "sgd"}):
+        scope = Microscope(small, ModelConfig(n_features=1, hidden=(2,)), TrainConfig(**settings))
+        for zero_grad in (True, False):  # the microscope's code comments
+            scope.code(zero_grad, say=lambda template, **params: found.add(template) or template)
     for source in ("california", "diabetes", "houses.csv"):  # the generated script's comments, dropout included
         script = training_script(source, "y", ModelConfig(n_features=3, dropout=0.1), TrainConfig())
         comments_in(script, lambda c: found.add(c) or c)

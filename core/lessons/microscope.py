@@ -24,6 +24,7 @@ from torch import nn
 
 from core.data import Prepared
 from core.errors import N_, ConfigError
+from core.messages import render
 from core.training.model import MLP, ModelConfig
 from core.training.trainer import TrainConfig
 
@@ -286,30 +287,37 @@ class Microscope:
             "epochs_taken": self.steps / batches,  # e.g. 1.5: one pass and half of the next
         }
 
-    def code(self, zero_grad: bool = True) -> str:
-        """The PyTorch lines of one step as ``step(zero_grad)`` performs them."""
+    def code(self, zero_grad: bool = True, say=None) -> str:
+        """The PyTorch lines of one step as ``step(zero_grad)`` performs them.
+
+        ``say(template, **params)`` words the comments (a page passes its language's); by default, core's English.
+        """
+        say = say or (lambda template, **params: render(template, params))
+        lr, momentum = repr(self.lr), repr(self.momentum)
         if self.optimizer_name == "adam":
-            make = f"torch.optim.Adam(model.parameters(), lr={self.lr!r})"
-            how = f"each weight moves about lr = {self.lr!r} against its gradient's running average"
+            make = f"torch.optim.Adam(model.parameters(), lr={lr})"
+            how = say(N_("each weight moves about lr = {lr} against its gradient's running average"), lr=lr)
         else:
-            make = f"torch.optim.SGD(model.parameters(), lr={self.lr!r}, momentum={self.momentum!r})"
-            how = (f"each weight -= lr × its gradient, lr = {self.lr!r}" if not self.momentum
-                   else f"velocity = {self.momentum!r} × velocity + gradient; each weight -= lr × velocity, "
-                        f"lr = {self.lr!r}")
+            make = f"torch.optim.SGD(model.parameters(), lr={lr}, momentum={momentum})"
+            how = (say(N_("each weight -= lr × its gradient, lr = {lr}"), lr=lr) if not self.momentum
+                   else say(N_("velocity = {momentum} × velocity + gradient; each weight -= lr × velocity, lr = "
+                               "{lr}"), momentum=momentum, lr=lr))
         bs, features = min(self.batch_size, self.n), self.shapes["X_train"][1]
-        clear = (f"{PHASES['zero_grad']}  # clear .grad, so the next backward starts from nothing"
+        clear = (f"{PHASES['zero_grad']}  # " + say(N_("clear .grad, so the next backward starts from nothing"))
                  if zero_grad else
-                 f"# {PHASES['zero_grad']}  # skipped: .grad keeps this batch's gradient, so the next\n"
-                 "#                        loss.backward() ADDS to it: gradients pile up step after step")
+                 f"# {PHASES['zero_grad']}  # " + say(N_("skipped: .grad keeps this batch's gradient, so the next "
+                                                         "loss.backward() ADDS to it: gradients pile up step after "
+                                                         "step")))
         return "\n".join([
-            "# Built once, before the first step:",
+            "# " + say(N_("Built once, before the first step:")),
             "#   model = MLP(config); model.reset_parameters(torch.Generator().manual_seed(seed))",
             f"#   optimizer = {make}",
             "#   loss_fn = nn.MSELoss()",
-            f"xb, yb = X[rows], y[rows]  # one mini-batch: xb ({bs}, {features}), yb ({bs}, 1), y standardised",
-            f"{PHASES['forward']}  # forward: ({bs}, 1)",
-            f"{PHASES['loss']}  # mean squared error of this batch",
-            f"{PHASES['backward']}  # each parameter's .grad += d loss / d parameter",
+            "xb, yb = X[rows], y[rows]  # " + say(N_("one mini-batch: xb ({bs}, {features}), yb ({bs}, 1), y "
+                                                    "standardised"), bs=bs, features=features),
+            f"{PHASES['forward']}  # " + say(N_("forward: ({bs}, 1)"), bs=bs),
+            f"{PHASES['loss']}  # " + say(N_("mean squared error of this batch")),
+            f"{PHASES['backward']}  # " + say(N_("each parameter's .grad += d loss / d parameter")),
             f"{PHASES['update']}  # {how}",
             clear,
         ]) + "\n"

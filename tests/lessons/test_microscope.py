@@ -235,3 +235,18 @@ def test_a_batch_larger_than_the_data_is_one_batch_an_epoch(diabetes_prepared):
     assert (a.epoch, a.batch, a.epoch_end, b.epoch) == (1, 1, True, 2)
     assert len(a.forward.rows) == len(diabetes_prepared.y_train) == ms.vocabulary()["xb"][0]
     assert f"xb ({len(diabetes_prepared.y_train)}, " in ms.code()
+
+
+def test_the_step_code_reads_in_korean_and_stays_python(diabetes_prepared):
+    from dashboard.i18n import translate
+
+    scope = Microscope(diabetes_prepared, ModelConfig(n_features=diabetes_prepared.n_features, hidden=(16, 8)),
+                       TrainConfig(optimizer="sgd"))
+    for zero_grad in (True, False):
+        korean = scope.code(zero_grad, say=lambda template, **params: translate(template, "ko", **params))
+        english = scope.code(zero_grad)
+        assert "순전파" in korean and "변화도" in korean and "forward:" not in korean
+        code = [[line.split("  #")[0] for line in text.splitlines() if not line.startswith("# ")]
+                for text in (korean, english)]
+        assert code[0] == code[1]  # the code itself is the same
+        compile(korean, "step.py", "exec")
