@@ -21,7 +21,8 @@ def curves_panel() -> tuple[list[str], float, float]:
     state.seed("act_deriv", True, "deriv", lambda s: s == "1")
     left, right = st.columns([3, 2])
     with right:
-        names = st.multiselect(_("Activations"), NAMES, format_func=LABELS.get, key="act_names")
+        names = st.multiselect(_("Activations"), NAMES, format_func=LABELS.get, key="act_names",
+                               placeholder=_("Choose one or more"))
         lo, hi = st.slider(_("Range of x"), -10.0, 10.0, step=0.5, key="act_range")
         derivatives = st.toggle(_("Show derivatives (dashed)"), key="act_deriv")
     state.keep("act_names", "act", ",".join)

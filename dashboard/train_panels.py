@@ -118,6 +118,7 @@ def _leave_out(table, key: str, target: str) -> tuple[tuple, tuple]:
     identifiers = datasets.identifiers(table, key, target)
     options = [str(c) for c in table.frame.columns if c != target]
     chosen = st.multiselect(_("Leave out"), options, default=[c for c in identifiers if c in options], key=key,
+                            placeholder=_("None: every column is used"),
                             help=_("Columns the model should not learn from: identifiers (chosen for you), or the "
                                    "target's own parts, which would give the answer away. Remove an identifier from "
                                    "here to use it as a feature."))

@@ -3,6 +3,7 @@ person would make looking at them (a title in the right language, no error box, 
 set in a real font)."""
 
 import os
+import re
 
 import pytest
 
@@ -38,15 +39,17 @@ def browser_page():
         context.close()
 
 
+@pytest.mark.parametrize("width", [1440, 390])  # a laptop, a phone
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_in_the_browser(browser_page, name, lang):
+def test_page_in_the_browser(browser_page, name, lang, width):
     url, page = browser_page
+    page.set_viewport_size({"width": width, "height": 2200})
     path = "" if name == "tensors" else name  # the default page lives at the root
     page.goto(f"{url}/{path}?lang={lang}")
     wait_until_idle(page)
     wait_until_settled(page)
-    shot = ARTIFACTS / "screenshots" / f"{name}-{lang}.png"
+    shot = ARTIFACTS / "screenshots" / f"{name}-{lang}-{width}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
     title = page.locator('[data-testid="stMain"] h1').first.inner_text()
@@ -90,3 +93,45 @@ def test_the_harness_waits_for_the_run_an_action_caused(browser_page):
             ops.press("Enter")
         assert shape in main(page).inner_text()  # no waiting for it: the run is over
     assert runs_finished(page) >= before + 2
+
+
+# What a Korean page may show in Latin letters: code and math (removed before reading), the names of libraries,
+# units and model families as the PyTorch Korea tutorials write them, a data set's own column names, and an English
+# term in parentheses right after its Korean one, as the glossary (docs/glossary.md) glosses a first use.
+LATIN_ALLOWED = {"PyTorch", "NumPy", "Tensor", "shape", "CPU", "GPU", "CUDA", "MiB", "GiB", "CSV", "MLP", "MSE",
+                 "MAE", "RMSE", "ReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "LeakyReLU", "ELU", "Softplus", "Adam",
+                 "SGD", "Sgd", "SCIKIT_LEARN_DATA", "scikit", "learn", "kB", "auto", "cpu", "float32", "True", "False",
+                 "sigmoid", "tanh", "relu", "gelu", "silu", "elu", "softplus", "leaky_relu", "dtype", "view",
+                 "contiguous", "stride"}
+CODE_NAMES = {"arange", "zeros", "ones", "rand", "autograd", "weight", "bias", "forward", "__init__", "optimizer",
+              "state_dict", "zero_grad", "float32", "pt"}  # PyTorch's own names, written as in code (e.g. weight[0, 1])
+DATASET_COLUMNS = {"age", "sex", "bmi", "bp", "progression", "MedInc", "HouseAge", "AveRooms", "AveBedrms",
+                   "Population", "AveOccup", "Latitude", "Longitude", "MedHouseVal"}
+VISIBLE_PROSE = """() => { const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+  main.querySelectorAll('code, pre, .katex, [data-testid="stCode"], .js-plotly-plot, [data-testid="stDataFrame"],'
+    + ' [data-testid*="Icon"], [data-testid="stFileUploaderDropzoneInstructions"],'
+    + ' section[data-testid="stFileUploaderDropzone"] button'
+  ).forEach(e => e.remove());
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT), parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.textContent);
+  document.querySelectorAll('[data-testid="stMain"] input[placeholder]').forEach(e => {  // a shown placeholder
+    const box = e.closest('[data-baseweb="select"]');  // a select with a value hides its placeholder
+    if (!e.value && (!box || !box.innerText.trim())) parts.push(e.getAttribute('placeholder')); });
+  return parts.join(" "); }"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_english_is_left_on_a_korean_page(browser_page, name):
+    """Lists the Latin words a Korean page shows outside code, math, glosses and Streamlit's own widget text (the
+    file uploader's "Upload" and "50MB per file", which Streamlit does not let an app translate)."""
+    url, page = browser_page
+    page.goto(f"{url}/{'' if name == 'tensors' else name}?lang=ko")
+    wait_until_idle(page)
+    wait_until_settled(page)
+    text = page.evaluate(VISIBLE_PROSE)
+    text = re.sub(r"(?<=[가-힣])\s?\([A-Za-z][^()가-힣]*\)", "", text)  # 학습률(learning rate): a gloss
+    words = {w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if len(w.strip("_")) > 1 and not w.isdigit()}
+    words -= LATIN_ALLOWED | CODE_NAMES | DATASET_COLUMNS
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "screenshots" / f"english-left-{name}.txt").write_text("\n".join(sorted(words)) + "\n")
+    assert not words, f"English left on the Korean {name} page: {sorted(words)}"
