@@ -235,7 +235,7 @@ def cmd_predict(args) -> int:
         return 0
     source = data.read_csv(args.csv, limits=data.local_limits())
     report = predictor.predict_frame(source.frame)
-    table = report.frame(source.frame, f"predicted_{predictor.target}")
+    table = report.frame(source.frame, f"predicted_{predictor.target}", dollars=predictor.dollars)
     if args.out:  # in the input's own format: separator, decimal mark, and a byte-order mark where it had one
         Path(args.out).write_bytes(data.to_csv_bytes(table, source))
         print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)

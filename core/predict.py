@@ -16,6 +16,7 @@ from sklearn.metrics import r2_score
 from core import checkpoint as ckpt
 from core.data import dates as dates_
 from core.data import describe_units, to_numbers, transform, unscale_target
+from core.data.preprocessing import dollar_factor
 from core.errors import N_, PredictionError
 from core.messages import render
 
@@ -36,8 +37,11 @@ class PredictionReport:
     ignored: list = field(default_factory=list)  # columns of the rows the model does not use (the target aside)
     against_target: dict | None = None  # {"n", "mae", "rmse", "r2"} when the rows hold the target column
 
-    def frame(self, rows: pd.DataFrame, column: str, problem_text=None, range_text=None) -> pd.DataFrame:
-        """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows.
+    def frame(self, rows: pd.DataFrame, column: str, problem_text=None, range_text=None,
+              dollars: float | None = None) -> pd.DataFrame:
+        """``rows`` with the predictions appended as ``column`` and a ``note`` column for flagged rows; where the
+        target's unit is a multiple of dollars (``dollars`` per unit: California's $100,000), the predictions in
+        whole dollars too, as ``column`` + "_dollars", so the file says what the form says.
 
         ``problem_text(problem)`` and ``range_text(item)`` word the notes (a page passes its language's);
         by default they are core's English.
@@ -51,6 +55,8 @@ class PredictionReport:
             notes[item["row"] - 1].append(problem_text(item))
         out = rows.copy()
         out[column] = self.predictions
+        if dollars is not None:
+            out[f"{column}_dollars"] = np.round(self.predictions * dollars)
         out["note"] = ["; ".join(n) for n in notes]
         return out
 
@@ -83,6 +89,11 @@ class Predictor:
     @property
     def test_mae(self) -> float | None:
         return self.checkpoint["metrics"].get("test_mae")
+
+    @property
+    def dollars(self) -> float | None:
+        """Dollars per unit of the target, where its unit is a multiple of dollars (California: 100,000)."""
+        return dollar_factor(self.units.get(self.target, ""))
 
     def describe(self, value: float) -> str:
         """A prediction with its unit, dollars spelled out for California (2.068 → $206,800)."""

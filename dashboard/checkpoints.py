@@ -70,7 +70,8 @@ def _score(raw: bytes, name: str, path: str, mtime: float, size: int, lang: str)
     table = read_csv(raw, name=name)
     predictor = _predictor(path, mtime, size)
     report = predictor.predict_frame(table.frame)
-    scored = report.frame(table.frame, f"predicted_{predictor.target}", problem_text, range_text)
+    scored = report.frame(table.frame, f"predicted_{predictor.target}", problem_text, range_text,
+                          dollars=predictor.dollars)
     return scored, report, replace(table, frame=pd.DataFrame())  # the file's format, to write the result in
 
 

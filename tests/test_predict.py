@@ -334,3 +334,24 @@ def test_describe_writes_california_dollars_out(diabetes):
 def test_describe_keeps_other_units(predictor):
     assert predictor.describe(152.13) == "152.1 score"
     assert predictor.describe(float("nan")) == "nan score"
+
+
+def test_a_scored_california_file_has_the_dollars_the_form_shows(california_table):
+    """California's target is in units of $100,000: the scored file carries whole dollars beside them, as the
+    one-row form and the results show (a diabetes file, in its own units, does not)."""
+    prepared = data.prepare(california_table)
+    ckpt, _ = _train(prepared, "california")
+    predictor = Predictor(copy.deepcopy(ckpt))
+    rows = _test_rows(california_table, prepared).head(5)
+    report = predictor.predict_frame(rows)
+    scored = report.frame(rows, "predicted_MedHouseVal", dollars=predictor.dollars)
+    assert predictor.dollars == 100_000
+    np.testing.assert_allclose(scored["predicted_MedHouseVal_dollars"], np.round(report.predictions * 100_000))
+    value = float(report.predictions[0])
+    assert predictor.describe(value) == f"${scored['predicted_MedHouseVal_dollars'].iloc[0]:,.0f}"
+
+
+def test_a_file_in_other_units_gets_no_dollars_column(predictor, rows):
+    report = predictor.predict_frame(rows)
+    assert predictor.dollars is None
+    assert list(report.frame(rows, "predicted", dollars=predictor.dollars).columns)[-2:] == ["predicted", "note"]

@@ -131,9 +131,15 @@ def unscale_target(y, preprocessing: dict):
     return y * t["scale"] + t["mean"]
 
 
+def dollar_factor(unit: str) -> float | None:
+    """How many dollars one unit is, where the unit is a multiple of dollars ("$100,000" → 100000.0); else None."""
+    match = re.fullmatch(r"\$([\d,]+)", unit or "")
+    return float(match.group(1).replace(",", "")) if match else None
+
+
 def describe_units(value: float, unit: str) -> str:
     """A value with its unit written out where the unit is a multiple of dollars (2.068 × $100,000 → $206,800)."""
-    match = re.fullmatch(r"\$([\d,]+)", unit or "")
-    if match and math.isfinite(value):
-        return f"${value * float(match.group(1).replace(',', '')):,.0f}"
+    factor = dollar_factor(unit)
+    if factor is not None and math.isfinite(value):
+        return f"${value * factor:,.0f}"
     return f"{value:.4g} {unit}".strip()
