@@ -2,6 +2,7 @@
 lecture's ``nn.Linear(4, 1)`` with editable weights. The view lives in the URL (``?act=&range=&deriv=...``)."""
 
 import streamlit as st
+import torch
 
 from core.errors import PlaygroundError
 from core.lessons import activations
@@ -94,4 +95,10 @@ def linear_lab_panel(seed: int):
             f"tensor([{lab.activated:.4f}], grad_fn={lab.activated_grad_fn})", language="text")
     st.markdown(_("`grad_fn` records how the output was made, so `backward()` can find the gradients: `{grad_fn}`.",
                   grad_fn=lab.grad_fn))
+    if lab.grad_fn != "<AddBackward0>":  # the lecture's slide, from an older PyTorch
+        st.caption(_("The lecture's slide shows `grad_fn=<AddBackward0>`: the last step of `x @ weight.T + bias` "
+                     "written out as a product and an addition. `nn.Linear` in PyTorch {version} runs one fused "
+                     "`addmm` instead and, for a 1-D `x` like this one, reshapes around it, so the last operation "
+                     "recorded is `{grad_fn}`. The output and its gradients are the same.", version=torch.__version__.split("+")[0],
+                     grad_fn=lab.grad_fn))
     return lab

@@ -117,6 +117,16 @@ def test_linear_lab_reacts_to_edited_weights():
     assert any("deprecated" in w.value for w in at.warning)
 
 
+def test_the_linear_labs_grad_fn_is_explained_against_the_lectures_slide():
+    """torch 2.13 shows ViewBackward0 for nn.Linear on the lecture's 1-D x; the slide shows AddBackward0."""
+    import torch
+
+    shown = torch.nn.Linear(4, 1)(torch.tensor([0.0, 1, 1, 1])).grad_fn.name()
+    at = open_page("views/activations.py")
+    note = [c.value for c in at.caption if "AddBackward0" in c.value]
+    assert note and shown in note[0] and "addmm" in note[0]
+
+
 # --- Device ------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
