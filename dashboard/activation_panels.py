@@ -99,6 +99,6 @@ def linear_lab_panel(seed: int):
         st.caption(_("The lecture's slide shows `grad_fn=<AddBackward0>`: the last step of `x @ weight.T + bias` "
                      "written out as a product and an addition. `nn.Linear` in PyTorch {version} runs one fused "
                      "`addmm` instead and, for a 1-D `x` like this one, reshapes around it, so the last operation "
-                     "recorded is `{grad_fn}`. The output and its gradients are the same.", version=torch.__version__.split("+")[0],
-                     grad_fn=lab.grad_fn))
+                     "recorded is `{grad_fn}`. The output and its gradients are the same.",
+                     version=torch.__version__.split("+")[0], grad_fn=lab.grad_fn))
     return lab
