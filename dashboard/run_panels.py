@@ -8,7 +8,7 @@ import streamlit as st
 from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
-from dashboard import charts, checkpoints, datasets, runs
+from dashboard import charts, checkpoints, datasets, runs, state
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
 ENDED = {"finished": N_("Finished: {epochs} epochs."),
@@ -78,15 +78,23 @@ def _live():
         st.rerun()  # the run ended: draw the whole page once, with its results
 
 
+CHART_OPTIONS = {"tr_log": False, "tr_batches": True, "tr_smooth": 0.6, "tr_x_axis": "epoch"}  # key → default
+
+
 def _chart_options() -> tuple[bool, float, bool, str]:
+    """The loss chart's options, kept for the session when the page is left and come back to."""
+    for key, default in CHART_OPTIONS.items():
+        state.seed(key, default)
     a, b, c, d = st.columns(4)
     log = a.toggle(_("Log scale"), key="tr_log")
-    batches = b.toggle(_("Every N batches"), value=True, key="tr_batches")
-    smoothing = c.slider(_("Smoothing"), 0.0, 0.99, 0.6, 0.01, key="tr_smooth", help=_(
+    batches = b.toggle(_("Every N batches"), key="tr_batches")
+    smoothing = c.slider(_("Smoothing"), 0.0, 0.99, step=0.01, key="tr_smooth", help=_(
         "An exponential moving average of the every-N-batches loss, as in TensorBoard, drawn over the raw values; "
         "the per-epoch points are never smoothed. 0 shows the raw values alone."))
     shown = {a: message_text(X_AXIS_LABELS[a]) for a in charts.X_AXES}  # in this run's language, for AppTest too
     axis = d.selectbox(_("x axis"), charts.X_AXES, format_func=shown.get, key="tr_x_axis")
+    for key in CHART_OPTIONS:
+        state.keep(key)
     return log, smoothing, batches, axis
 
 

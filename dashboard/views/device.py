@@ -66,7 +66,9 @@ state.seed("dev_n", 512, "n", lambda t: int(t) if int(t) in (64, 128, 256, 512, 
 n = st.select_slider(_("Matrix size n"), options=[64, 128, 256, 512, 1024, 2048, 4096], key="dev_n")
 state.keep("dev_n", "n", default=512)
 if st.button(_("Time it")):
-    rows = device.matmul_timing(n)
+    st.session_state["dev_timing"] = device.matmul_timing(n)  # kept: moving to another page and back shows it again
+rows = st.session_state.get("dev_timing")
+if rows:
     st.dataframe(pd.DataFrame([{_("device"): r["device"], _("n"): r["n"],
                                 _("milliseconds"): round(r["seconds"] * 1000, 3),
                                 _("GFLOP/s"): round(r["gflops"], 1)} for r in rows]), hide_index=True)

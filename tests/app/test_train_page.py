@@ -76,6 +76,17 @@ def test_a_model_that_beats_linear_regression_gets_no_such_note():
     assert any("Linear regression beats this MLP" in i.value for i in at.info) == beaten
 
 
+def test_chart_options_are_kept_when_leaving_the_page_and_coming_back():
+    at = start(train_page(), epochs=2)
+    poll(at, lambda a: any("Finished" in s.value for s in a.success))
+    at.toggle(key="tr_log").set_value(True)
+    at.selectbox(key="tr_x_axis").set_value("time").run()
+    at.switch_page("views/tensors.py").run()
+    at.switch_page("views/train.py").run()
+    assert not at.exception
+    assert at.toggle(key="tr_log").value is True and at.selectbox(key="tr_x_axis").value == "time"
+
+
 def test_stop_mid_run_keeps_the_model():
     at = start(train_page(), epochs=500)
     poll(at, lambda a: any(getattr(p, "value", None) for p in a.get("progress")) or a.metric)

@@ -42,3 +42,13 @@ def test_a_device_link_opens_the_same_shape_and_size():
     at = open_page("views/device.py", query={"shape": "256, 256", "n": "1024"})
     assert not at.exception
     assert at.text_input(key="dev_shape").value == "256, 256" and at.select_slider(key="dev_n").value == 1024
+
+
+def test_device_timings_are_still_there_after_another_page():
+    at = open_page("views/device.py")
+    [b for b in at.button if b.label == "Time it"][0].click().run()
+    timings = [d.value for d in at.dataframe]
+    assert timings
+    at.switch_page("views/tensors.py").run()
+    at.switch_page("views/device.py").run()
+    assert not at.exception and [d.value.shape for d in at.dataframe] == [t.shape for t in timings]
