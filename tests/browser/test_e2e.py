@@ -319,6 +319,7 @@ def test_a_reload_mid_run_shows_the_same_run(server, page):
                                                 has_text=exactly("Diabetes (bundled, offline)")).click()
     wait_until_settled(page)
     fill_in_form(page, "stNumberInput", "Epochs", "500")
+    assert set_slider_to_lowest(page, "Batch size") == "1"  # 176,500 steps: minutes, far longer than a reload
     button(page, "Start training", "stFormSubmitButton").click()
     stop = button(page, "Stop")
     stop.wait_for(timeout=RUN)
