@@ -57,7 +57,7 @@ def start(prepared, model_config, train_config, settings: dict) -> str:
     with lock:
         held = [r.id for r in pool().runs_of(me)]  # oldest first
         kept = set(held[-KEEP_DATA:])  # the latest runs' data: older ones keep their curves, not their results
-        for gone in [i for i, (whose, _) in store.items() if whose == me and i not in kept]:
+        for gone in [i for i, (whose, _used) in store.items() if whose == me and i not in kept]:
             del store[gone]
         store[run_id] = (me, {"prepared": prepared, "model_config": config_dict(model_config),
                               "train_config": config_dict(train_config)})
