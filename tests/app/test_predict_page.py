@@ -222,3 +222,20 @@ def test_the_form_takes_a_date_and_predicts_what_the_predictor_predicts(weather_
     field.set_value("2014-01-01")
     submit(at)
     assert any(f"2014-01-01 is outside the training dates ({first} to {last})" in w.value for w in at.warning)
+
+
+def test_a_predict_link_opens_the_checkpoint_it_names(diabetes_ckpt, checkpoint_folder):
+    """Two shared checkpoints: ?model= picks one by name in a fresh session; after choosing the other, the page's
+    own link (copied from the address bar) opens that one."""
+    first = checkpoint.save({**diabetes_ckpt, "name": "alpha"}, checkpoint_folder)
+    second = checkpoint.save({**diabetes_ckpt, "name": "beta"}, checkpoint_folder)
+    names = {str(first): "alpha", str(second): "beta"}
+    for wanted in ("alpha", "beta"):
+        at = open_page("views/predict.py", query={"model": wanted})
+        assert not at.exception
+        assert names[at.selectbox(key="pr_choice").value] == wanted
+    other = next(p for p, n in names.items() if n != wanted)
+    at.selectbox(key="pr_choice").set_value(other).run()
+    link = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    reopened = open_page("views/predict.py", query=link)
+    assert names[reopened.selectbox(key="pr_choice").value] == names[other]
