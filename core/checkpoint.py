@@ -27,6 +27,7 @@ from pathlib import Path
 import torch
 
 from core.data.dates import KNOWN_FORMATS, PARTS
+from core.data.preprocessing import source_columns
 from core.errors import N_, CheckpointError
 from core.training.model import MLP, ModelConfig
 from core.uploads import TooLarge, read_capped
@@ -232,8 +233,7 @@ def validate(obj) -> dict:
                          "the expected form)."), "incomplete")
     model = build_model(obj)  # the weights must fit the architecture the config describes
     pre = obj["preprocessing"]
-    width = (len(pre["numeric"]) + sum(len(d["parts"]) for d in pre.get("dates", []))
-             + sum(len(c["categories"]) for c in pre["categorical"]))  # what transform() makes
+    width = len(source_columns(pre))  # what transform() makes
     if not model.config.n_features == width == len(pre["encoded_names"]):
         raise _refuse(N_("The checkpoint's preprocessing does not match its model's number of inputs."),
                       "incomplete")

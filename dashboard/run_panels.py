@@ -8,6 +8,7 @@ import streamlit as st
 from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
+from core.training.model import MLP, ModelConfig
 from dashboard import charts, checkpoints, datasets, runs, state
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
@@ -144,9 +145,7 @@ def _overfitting_note(run, used: dict, mae: float) -> None:
     linear = next((b["test_mae"] for b in run.baselines or [] if b["name"] == "linear"), None)
     if linear is None or not linear < mae or not run.history:
         return
-    config = used["model_config"]
-    widths = [config["n_features"], *config["hidden"], 1]
-    weights = sum((a + 1) * b for a, b in zip(widths, widths[1:]))  # each nn.Linear: weight and bias
+    weights = MLP(ModelConfig(**used["model_config"])).n_parameters()  # weights and biases, as trained
     best = min(run.history, key=lambda h: h["test_mse"])
     st.info(_("Linear regression beats this MLP on the same test rows (MAE {linear} against {mae}). With "
               "{rows:,} training rows and {weights:,} weights, the network can learn the training rows' noise: "

@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 from core.data import dates
 from core.data.dates import PARTS
 from core.data.leaks import find_leak
-from core.data.preprocessing import date_parts, fit_preprocessing, transform
+from core.data.preprocessing import fit_preprocessing, source_columns, transform
 from core.data.roles import MAX_CATEGORIES, check_names, not_a_column, plan_columns
 from core.data.table import Table
 from core.errors import N_, DataError
@@ -212,9 +212,7 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
 
 def _leak(X: np.ndarray, y: pd.Series, preprocessing: dict, seed: int) -> list[dict]:
     """A warning when a few features give the target almost exactly on the training rows (core/data/leaks.py)."""
-    source = ([c["name"] for c in preprocessing["numeric"]] + [d["name"] for d, _ in date_parts(preprocessing)]
-              + [c["name"] for c in preprocessing["categorical"] for _ in c["categories"]])
-    found = find_leak(X, y.to_numpy(np.float64), preprocessing["encoded_names"], source,
+    found = find_leak(X, y.to_numpy(np.float64), preprocessing["encoded_names"], source_columns(preprocessing),
                       preprocessing["target"]["name"], seed)
     return [found] if found else []
 

@@ -69,6 +69,13 @@ def _fit_numbers(values: np.ndarray, names, key: str = "name") -> list[dict]:
              "min": float(lows[i]), "max": float(highs[i])} for i, name in enumerate(names)]
 
 
+def source_columns(preprocessing: dict) -> list[str]:
+    """The raw column each encoded column comes from, in the matrix's order (numeric, date parts, one-hot); its
+    length is the matrix's width, the model's number of inputs."""
+    return ([c["name"] for c in preprocessing["numeric"]] + [d["name"] for d, _ in date_parts(preprocessing)]
+            + [c["name"] for c in preprocessing["categorical"] for _ in c["categories"]])
+
+
 def date_parts(preprocessing: dict) -> list[tuple[dict, dict]]:
     """(date, part) for every number the dates are expanded into, in the matrix's order."""
     return [(d, p) for d in preprocessing.get("dates", []) for p in d["parts"]]
@@ -93,7 +100,7 @@ def transform(X: pd.DataFrame, preprocessing: dict) -> tuple[np.ndarray, int]:
     numeric, categorical = preprocessing["numeric"], preprocessing["categorical"]
     found = preprocessing.get("dates", [])
     start = len(numeric) + len(date_parts(preprocessing))
-    matrix = np.zeros((len(X), start + sum(len(c["categories"]) for c in categorical)), dtype=np.float32)
+    matrix = np.zeros((len(X), len(source_columns(preprocessing))), dtype=np.float32)
     imputed = 0
     if numeric:
         values, missing = _scaled(X[[c["name"] for c in numeric]].to_numpy(dtype=np.float64, na_value=np.nan), numeric)
