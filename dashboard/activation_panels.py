@@ -35,7 +35,7 @@ def curves_panel() -> tuple[list[str], float, float]:
         else:
             words = {"derivative": _("derivative"), "title": _("f(x) and f′(x)")}
             st.plotly_chart(charts.activation_curves(activations.curves(names, lo, hi), names, LABELS, derivatives,
-                                                     words), key="act_chart")
+                                                     words), key="act_chart", config=charts.CONFIG)
     if names:
         with st.expander(_("Formulas"), expanded=True):
             for name in names:
@@ -64,7 +64,8 @@ def softmax_panel() -> tuple[list[float] | None, float]:
             show_error(err)
             return None, temperature
         st.plotly_chart(charts.softmax_bars(vector, probabilities, _("probability"),
-                                                           _("logit, in the order typed")), key="softmax_chart")
+                                                           _("logit, in the order typed")), key="softmax_chart",
+                        config=charts.CONFIG)
     return vector, temperature
 
 

@@ -8,7 +8,21 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 COLORS = qualitative.D3  # plotly.colors, not plotly.express: that import slows every server start
-LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend": {"orientation": "h", "y": -0.2}}
+# Plotly's toolbar holds only what these charts use (zoom, pan, reset, save as PNG) and shows on hover; every title
+# sits below the toolbar's row, left-aligned, so on a phone's narrow chart the toolbar covers no title (issue 12).
+CONFIG = {"displayModeBar": "hover", "displaylogo": False,
+          "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
+TOOLBAR_ROW = 36  # px: Plotly's toolbar is 26 px tall at the chart's top right, from 2 px down
+
+
+def chart_title(text: str) -> dict:
+    """A chart title under the toolbar's row, at the left, where a long title and the toolbar never meet."""
+    return {"text": text, "x": 0, "xanchor": "left", "xref": "paper", "yref": "container", "y": 1,
+            "yanchor": "top", "pad": {"t": TOOLBAR_ROW}}
+
+
+MARGIN = {"l": 10, "r": 10, "t": TOOLBAR_ROW + 40, "b": 10}
+LAYOUT = {"margin": MARGIN, "legend": {"orientation": "h", "y": -0.2}}
 
 
 def smooth(values, weight: float) -> list[float]:
@@ -69,7 +83,7 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
     yaxis = {"title": {"text": labels["loss"]}, "type": "log" if log else "linear"}
     if log:
         yaxis["tickvals"], yaxis["ticktext"] = log_ticks(values)
-    layout = {"title": {"text": title}, "height": 380, "xaxis": {"title": {"text": labels[axis]}}, "yaxis": yaxis,
+    layout = {"title": chart_title(title), "height": 380, "xaxis": {"title": {"text": labels[axis]}}, "yaxis": yaxis,
               **LAYOUT}
     return go.Figure(data=data, layout=layout)
 
@@ -106,7 +120,8 @@ def predicted_vs_actual(y_true, y_pred, labels: dict) -> go.Figure:
     figure.add_scatter(x=y_true, y=y_pred, mode="markers", marker={"size": 4, "opacity": 0.5}, name=labels["points"])
     figure.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line={"dash": "dot", "color": "gray"},
                        name=labels["perfect"])
-    figure.update_layout(title=labels["title"], xaxis_title=labels["actual"], yaxis_title=labels["predicted"],
+    figure.update_layout(title=chart_title(labels["title"]), xaxis_title=labels["actual"],
+                         yaxis_title=labels["predicted"],
                          height=380, **LAYOUT)
     return figure
 
@@ -114,7 +129,8 @@ def predicted_vs_actual(y_true, y_pred, labels: dict) -> go.Figure:
 def residual_histogram(y_true, y_pred, labels: dict) -> go.Figure:
     residuals = np.asarray(y_pred) - np.asarray(y_true)
     figure = go.Figure(go.Histogram(x=residuals, nbinsx=50))
-    figure.update_layout(title=labels["title"], xaxis_title=labels["x"], yaxis_title=labels["y"], height=380,
+    figure.update_layout(title=chart_title(labels["title"]), xaxis_title=labels["x"], yaxis_title=labels["y"],
+                         height=380,
                          **LAYOUT)
     return figure
 
@@ -128,7 +144,7 @@ def activation_curves(data: dict, names: list[str], labels: dict, derivatives: b
         if derivatives:
             figure.add_scatter(x=data[name]["x"], y=data[name]["dy"], line={"color": color, "dash": "dash"},
                                name=f"{labels[name]}′ ({words['derivative']})")
-    figure.update_layout(title=words["title"], height=420, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    figure.update_layout(title=chart_title(words["title"]), height=420, margin=MARGIN,
                          legend={"orientation": "h", "y": -0.15})
     return figure
 
@@ -141,8 +157,19 @@ def softmax_bars(logits: list[float], probabilities: list[float], axis: str, lab
     bars.update_layout(yaxis={"range": [0, 1.1], "title": axis}, height=300,
                        xaxis={"tickmode": "array", "tickvals": positions, "title": label,
                               "ticktext": [f"{v:g}" for v in logits]},
-                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
+                       margin={"l": 10, "r": 10, "t": TOOLBAR_ROW, "b": 10})  # no title: the toolbar's row
     return bars
+
+
+def gradient_steps(steps: list[int], norms: list[float], own_norms: list[float], words: dict) -> go.Figure:
+    """The microscope's steps: the norm of .grad (what accumulates when zero_grad is skipped) beside the norm of each
+    batch's own gradient."""
+    figure = go.Figure()
+    figure.add_scatter(x=steps, y=norms, name=words["grad"], mode="lines+markers")
+    figure.add_scatter(x=steps, y=own_norms, name=words["own"], mode="lines+markers", line={"dash": "dash"})
+    figure.update_layout(title=chart_title(words["title"]), xaxis_title=words["step"], height=320, margin=MARGIN,
+                         legend={"orientation": "h", "y": -0.3})
+    return figure
 
 
 CURVE_COLUMNS = ("kind", "epoch", "batch", "step", "seconds", "loss", "train_loss", "test_mse", "test_mae")

@@ -1,13 +1,13 @@
 """The Train page's "training step under a microscope": one mini-batch through one step, phase by phase."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.errors import PlaygroundError
 from core.lessons.microscope import Microscope
 from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig
+from dashboard import charts
 from dashboard.i18n import N_, _, show_error
 
 BACKWARD = N_("**Backward**: every parameter now has a `.grad` (all together: norm {total:.4g}).")
@@ -88,11 +88,8 @@ def draw(prepared, choices, seed: int):
                      "This is why the training loop calls `zero_grad()` every step.", norm=z.kept_norm),
                    icon=":material/stacks:")
     if len(traces) > 1:
-        figure = go.Figure()
-        figure.add_scatter(x=[tr.step for tr in traces], y=[tr.backward.total_norm for tr in traces],
-                           name=_("norm of .grad"), mode="lines+markers")
-        figure.add_scatter(x=[tr.step for tr in traces], y=[tr.backward.own_total_norm for tr in traces],
-                           name=_("norm of each batch's own gradient"), mode="lines+markers", line={"dash": "dash"})
-        figure.update_layout(title=_("Gradients step by step"), xaxis_title=_("step"), height=300,
-                             margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.3})
-        st.plotly_chart(figure, key="mic_chart")
+        figure = charts.gradient_steps([tr.step for tr in traces], [tr.backward.total_norm for tr in traces],
+                                       [tr.backward.own_total_norm for tr in traces],
+                                       {"grad": _("norm of .grad"), "own": _("norm of each batch's own gradient"),
+                                        "title": _("Gradients step by step"), "step": _("step")})
+        st.plotly_chart(figure, key="mic_chart", config=charts.CONFIG)

@@ -70,7 +70,7 @@ def _live():
         m1.metric(_("Test MAE"), readable(run.history[-1]["test_mae"]))
         m2.metric(_("Training loss (MSE)"), readable(run.history[-1]["train_loss"]))
         m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
-    st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart")
+    st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart", config=charts.CONFIG)
     if run.history:
         st.download_button(_("Download the curves (CSV)"), data=lambda: charts.curves_csv(run), mime="text/csv",
                            file_name=f"{run.label}-curves.csv", on_click="ignore", key="tr_curves_csv",
@@ -123,10 +123,13 @@ def results_panel(run, used: dict) -> None:
     if units.startswith("$"):
         table[_("MAE in dollars")] = [describe_units(v, units) for v in table["MAE"]]
     big = table[["MAE", "RMSE"]].abs().max().max() >= 100  # 35,312 rather than 35312.1234
+    # On a phone the model's name stays pinned while the numbers scroll sideways; with three number columns it fits
+    # 390 px (tests/browser/test_e2e.py).
     st.dataframe(table, hide_index=True, column_config={
-        "MAE": st.column_config.NumberColumn(format="localized" if big else "%.4f"),
-        "RMSE": st.column_config.NumberColumn(format="localized" if big else "%.4f"),
-        "R²": st.column_config.NumberColumn(format="%.3f")})
+        _("model"): st.column_config.TextColumn(pinned=True, width=160),
+        "MAE": st.column_config.NumberColumn(format="localized" if big else "%.4f", width=68),
+        "RMSE": st.column_config.NumberColumn(format="localized" if big else "%.4f", width=68),
+        "R²": st.column_config.NumberColumn(format="%.3f", width=56)})
     st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
                  target=prepared.info["target"], units=units or "—"))
     _overfitting_note(run, used, result.metrics["test_mae"])
@@ -134,9 +137,11 @@ def results_panel(run, used: dict) -> None:
     scatter, hist = st.columns(2)
     scatter.plotly_chart(charts.predicted_vs_actual(prepared.y_test, y_pred, {
         "title": _("Predicted vs actual (test rows)"), "actual": _("actual"), "predicted": _("predicted"),
-        "points": _("test rows"), "perfect": _("perfect prediction")}), key="tr_scatter")
+        "points": _("test rows"), "perfect": _("perfect prediction")}), key="tr_scatter",
+        config=charts.CONFIG)
     hist.plotly_chart(charts.residual_histogram(prepared.y_test, y_pred, {
-        "title": _("Residuals (predicted − actual)"), "x": _("residual"), "y": _("rows")}), key="tr_hist")
+        "title": _("Residuals (predicted − actual)"), "x": _("residual"), "y": _("rows")}), key="tr_hist",
+        config=charts.CONFIG)
 
 
 def _overfitting_note(run, used: dict, mae: float) -> None:
@@ -191,7 +196,7 @@ def compare_panel() -> None:
     log, smoothing = st.session_state.get("tr_log", False), st.session_state.get("tr_smooth", 0.6)
     axis = st.session_state.get("tr_x_axis", "epoch")
     st.plotly_chart(charts.loss_figure(mine, curve_labels(), log, smoothing, False, _("This session's runs"), axis),
-                    key="tr_compare_chart")
+                    key="tr_compare_chart", config=charts.CONFIG)
     st.dataframe(pd.DataFrame([{_("run"): r.label, _("state"): message_text(STATES[r.state]),
                                 **{k: str(v) for k, v in r.settings.items()},
                                 "MAE": r.result.metrics["test_mae"] if r.result else None,

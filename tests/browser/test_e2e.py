@@ -332,6 +332,40 @@ def test_a_reload_mid_run_shows_the_same_run(server, page):
     wait_for_text(page, re.compile("Stopped after"))
 
 
+PHONE = {"width": 390, "height": 844}
+OVERLAPS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')).map(plot => {
+  const bar = plot.querySelector('.modebar'), title = plot.querySelector('.gtitle');
+  if (!bar || !title) return null;
+  const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+  return {title: title.textContent, bar: !!a.width,
+          overlap: a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom}; })"""
+
+
+def test_a_phone_shows_every_title_and_the_whole_results_table(server, page):
+    """At 390 px: with Plotly's toolbar showing (a tap on the chart), no chart title lies under it; the results table
+    (model, MAE, RMSE, R²) fits the screen, its last column not cut off."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server}/train?lang=en&data=diabetes")
+    wait_until_idle(page)
+    train(page, "en", epochs=3)
+    wait_for_text(page, s("Finished: {epochs} epochs.", "en", epochs=3))
+    plots = main(page).locator(".js-plotly-plot")
+    assert plots.count() >= 3  # the live chart, predicted-vs-actual, residuals
+    for i in range(plots.count()):
+        plots.nth(i).scroll_into_view_if_needed()
+        plots.nth(i).hover()  # Plotly shows its toolbar on hover, as after a tap on a phone
+        page.wait_for_timeout(200)
+        found = [c for c in page.evaluate(OVERLAPS) if c]
+        assert not [c for c in found if c["overlap"] and c["bar"]], found
+    table = heading(page, "4. Results", "en").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    table.scroll_into_view_if_needed()
+    snap(page, "phone-results", at=heading(page, "4. Results", "en"))
+    box = table.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box  # inside the screen
+    spill = table.locator(".dvn-scroller").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert spill <= 1, f"the results table is {spill}px wider than the phone: its last columns are cut off"
+
+
 # --- the analyst ----------------------------------------------------------------------------------------------------
 
 BONUS = {"Seoul": 30.0, "Busan": 10.0, "Daegu": 0.0}  # what a city adds to a flat's price
