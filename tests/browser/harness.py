@@ -89,9 +89,10 @@ def chromiums(*extra_args: tuple):
                 browser.close()
 
 
-# Streamlit's "Running..." status widget is hidden by this app's toolbarMode = "minimal", so the page cannot tell
-# whether a script run is still going. The websocket can: every run ends with a ForwardMsg whose field 6
-# (script_finished) says how (0: a full run finished, 3: a fragment run finished). This init script counts them.
+# Streamlit's "Running..." status widget comes and goes with a delay and says nothing of which run it means, so the
+# page alone cannot tell whether the run an action caused is over. The websocket can: every run ends with a
+# ForwardMsg whose field 6 (script_finished) says how (0: a full run finished, 3: a fragment run finished). This
+# init script counts them.
 RUN_WATCH_JS = """
 (() => {
   const runs = window.__runs = {full: 0, fragment: 0};

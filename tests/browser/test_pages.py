@@ -63,6 +63,29 @@ def test_page_in_the_browser(browser_page, name, lang, width):
             page.evaluate("() => document.fonts.check('16px sans-serif', '학습')")
 
 
+# Set on the page before Streamlit's own code runs: whether its "Running…" indicator ever showed, and when it first did.
+STATUS_WATCH_JS = """(() => { window.__status = null; new MutationObserver(() => {
+  if (window.__status === null && document.querySelector('[data-testid="stStatusWidget"]'))
+    window.__status = performance.now(); }).observe(document, {childList: true, subtree: true}); })()"""
+
+
+def test_a_wait_on_a_fresh_server_says_it_is_working():
+    """The first page of a fresh server waits seconds for torch and the data (more on a busy one): Streamlit's running
+    indicator says so, instead of grey skeletons alone (this app once hid it with toolbarMode = "minimal")."""
+    with app_server() as url, chromium() as browser:
+        context = new_context(browser, viewport={"width": 1280, "height": 900}, locale="en-US")
+        context.add_init_script(STATUS_WATCH_JS)
+        page = context.new_page()
+        page.goto(f"{url}/train?lang=en")
+        wait_until_idle(page)
+        waited = page.evaluate("() => performance.now()")
+        seen = page.evaluate("() => window.__status")
+        print(f"first page drawn after {waited / 1000:.1f} s; running indicator from {seen}")
+        assert waited < 1500 or seen is not None, "seconds of waiting with nothing that says the app is working"
+        assert page.locator('[data-testid="stMainMenu"]').count() == 1  # the viewers' menu, not a developer's
+        context.close()
+
+
 def test_the_server_refuses_an_oversized_upload(browser_page, tmp_path):
     """.streamlit/config.toml caps uploads at 50 MB: the server refuses a bigger file before the app sees it."""
     url, page = browser_page
