@@ -123,10 +123,9 @@ def training_script(data_source: str, target: str | None, model_config: ModelCon
         *data_settings,
         f"PATH = {_string(save_path)}  # where the trained weights are saved",
     ]
+    needs = NEEDS_PANDAS if "import pandas as pd" in data_imports else NEEDS
     head = [
-        '"""Train an MLP regressor with PyTorch: the Torch Playground\'s settings as a plain script.\n\n'
-        'Needs torch, scikit-learn' + (" and pandas" if "import pandas as pd" in data_imports else "")
-        + '. Runs on the CPU: for a model this small that is as fast as a GPU.\n"""',
+        f'"""{TITLE}\n\n{needs}\n"""',
         "\n".join(imports),
         "\n".join(settings),
         "# 1. Data\n" + load,
@@ -195,9 +194,14 @@ print(f"Saved the weights to {PATH}")
 #   model.load_state_dict(torch.load(PATH, weights_only=True))"""
 
 
+TITLE = N_("Train an MLP regressor with PyTorch: the Torch Playground's settings as a plain script.")
+NEEDS = N_("Needs torch and scikit-learn. Runs on the CPU: for a model this small that is as fast as a GPU.")
+NEEDS_PANDAS = N_("Needs torch, scikit-learn and pandas. Runs on the CPU: for a model this small that is as fast as "
+                  "a GPU.")
 # The script's prose comments, whole (a comment over two lines is one sentence), marked so the pages can show them in
 # the reader's language with ``comments_in``; shapes such as "(batch, 1)" and commented-out code stay as they are.
 COMMENTS = (
+    TITLE, NEEDS, NEEDS_PANDAS,  # the module docstring's two paragraphs
     N_("where the trained weights are saved"), N_("1. Data"),
     N_("California housing (1990 census): 20,640 block groups, 8 features; y is the median house value in $100,000 "
        "(downloaded once, then cached by scikit-learn)."),
@@ -222,11 +226,16 @@ _TRAILING = re.compile(r"^(.*?\S)  # (.*)$")
 
 
 def comments_in(script: str, say) -> str:
-    """``script`` with each prose comment replaced by ``say(comment)`` (a page's translation); the code unchanged.
+    """``script`` with each prose comment, and each paragraph of its module docstring, replaced by ``say(text)`` (a
+    page's translation); the code unchanged.
 
     Consecutive comment lines are one sentence: they are translated together, onto one line; a numbered heading
     ("# 1. Data") stands alone.
     """
+    if script.startswith('"""') and '"""' in script[3:]:
+        docstring, rest = script[3:].split('"""', 1)
+        said = "\n\n".join(say(part.strip()) for part in docstring.split("\n\n"))
+        return f'"""{said}\n"""' + comments_in(rest, say)
     lines, out, i = script.split("\n"), [], 0
     while i < len(lines):
         match = _FULL_LINE.match(lines[i])

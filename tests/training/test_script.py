@@ -189,8 +189,12 @@ def test_every_prose_comment_of_the_script_is_marked_for_translation(source):
     marked = comments_in(script, lambda c: seen.append(c) or f"<{c}>")
     prose = [c for c in seen if not c.startswith("(") and not c.startswith("x:")]  # shapes stay as they are
     assert prose and all(c in COMMENTS for c in prose), [c for c in prose if c not in COMMENTS]
-    code = [line.split("  #")[0] for line in script.splitlines() if not line.lstrip().startswith("# ")]
-    assert [line.split("  #")[0] for line in marked.splitlines() if not line.lstrip().startswith("# ")] == code
+    def code(text):  # after the module docstring, whose paragraphs are prose too
+        body = text.split('"""', 2)[2]
+        return [line.split("  #")[0] for line in body.splitlines() if not line.lstrip().startswith("# ")]
+
+    assert code(marked) == code(script)
+    assert marked.startswith('"""<Train an MLP regressor')
     compile(comments_in(script, lambda c: "한국어 주석"), "script.py", "exec")  # still Python
 
 
@@ -201,4 +205,6 @@ def test_the_script_reads_in_korean_on_the_page():
     script = training_script("california", None, ModelConfig(n_features=8), TrainConfig())
     korean = comments_in(script, lambda c: translate(c, "ko") if c in COMMENTS else c)
     assert "# 1. 데이터" in korean and "California housing (1990 census)" not in korean
+    assert korean.startswith('"""PyTorch로 MLP') and "Needs torch" not in korean  # the module docstring too
+    compile(korean, "script.py", "exec")
     assert korean.count("\n") < script.count("\n")  # the two-line sentences are one line each
