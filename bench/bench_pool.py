@@ -3,8 +3,8 @@
 Three parts, measured side by side in one run of this script (figures only: nothing here asserts on time):
 
   (A) machinery   the trainer alone in this process (``Trainer(...).fit(prepared)``, one torch thread) against the same
-                  run through ``TrainingPool(workers=1)``: a spawned worker process, progress streamed back on the
-                  engine's one ``multiprocessing.Queue`` (``engine.events``) to the pool's pump thread here, a poller
+                  run through ``TrainingPool(workers=1)``: a spawned worker process, progress streamed back on its
+                  own pipe, forwarded to ``engine.events`` and the pool's pump thread here, a poller
                   thread calling ``pool.get()`` and ``heartbeat()`` once a second as the Train page does. Interleaved
                   repeats, same seed for both in a repeat. Throughput is the run's own history (median epoch
                   samples_per_s); wall time is submit → "done" applied in the parent (the pool's timestamps), with
@@ -103,7 +103,7 @@ def children(pid: int) -> list[int]:
 
 def pool_pids(pool) -> dict:
     engine = pool.engine
-    return {"workers": sorted((engine.executor._processes or {}).keys())}
+    return {"workers": sorted(engine.pids())}
 
 
 def load_average() -> str:

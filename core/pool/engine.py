@@ -1,8 +1,14 @@
 """Where training runs execute: the ``Engine`` interface the pool reaches its workers through, and ``ProcessEngine``,
-the standard library's ``ProcessPoolExecutor`` over spawned processes, niced, that end with their server.
+spawned worker processes, niced, that end with their server, each on a pipe of its own.
 
 Processes, because training threads inside one Python process fight over the GIL and stall every page of the server
 (docs/performance.md). A distributed engine can serve the same pool later through the same two methods.
+
+Why not ``ProcessPoolExecutor``: its workers share one call queue and (here) one events queue, and one worker killed
+at the wrong instant (the kernel's OOM killer, ``kill -9``) breaks the whole executor, ending every running run, and
+can leave a shared queue's lock held for good, so that no later run reported anything until the server restarted
+(issue 13). Here every worker has its own pipe and its own stop flag: a dead worker ends only its own run, within the
+moment its process is gone, and a warm spare takes the next run while a replacement starts.
 """
 
 import multiprocessing as mp
@@ -12,10 +18,9 @@ import sys
 import threading
 import time
 import types
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from contextlib import contextmanager
+from multiprocessing.connection import wait
 
 from core.training.run import Job, execute
 
@@ -39,23 +44,31 @@ class Engine:
         pass
 
 
-# In each worker process: the queue its runs report to, and the shared stop flags (set by _init_worker).
-_EVENTS = None
-_STOPS = None
+class WorkerDied(RuntimeError):
+    """The process running a run ended before the run did (killed, out of memory)."""
 
 
-def _init_worker(events, stops, nice: int, server: int):
-    global _EVENTS, _STOPS
-    _EVENTS, _STOPS = events, stops
-    # A worker exits only when the pool shuts down, when nobody reads events any more: its exit must not wait to
-    # flush them into a full pipe (that hung the server's exit).
-    events.cancel_join_thread()
+def _worker_main(conn, stop, nice: int, server: int):
+    """A worker process: set up, say "ready", then run one job at a time from the pipe, reporting on it, until the
+    pipe closes or says None."""
     if nice > 0 and hasattr(os, "nice"):
         os.nice(nice)  # training yields the cores to the server's page work: reruns stay quick while a class trains
     # The server's pid comes from the server: a worker still starting (importing torch takes seconds) when its server
     # is killed would read its new parent (init) here, and watch that forever.
     threading.Thread(target=_exit_with_parent, args=(server,), name="parent-watch", daemon=True).start()
     import core.training.trainer  # noqa: F401  (torch and core imported now, so the first run starts at once)
+
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the server closed the pipe: nothing more to do
+            return
+        if message is None:
+            return
+        run_id, number, job = message
+        execute(job, lambda event, run_id=run_id: conn.send(("event", (run_id, event))), StopFlag(stop, number))
+        conn.send(("done", run_id))
 
 
 def _exit_with_parent(parent: int, every: float = 0.5):
@@ -66,25 +79,18 @@ def _exit_with_parent(parent: int, every: float = 0.5):
     os._exit(0)
 
 
-def _warm():
-    return os.getpid()
-
-
 class StopFlag:
-    """One byte of shared memory per running run: the pool sets it, the worker reads it without a system call."""
+    """A worker's stop flag, shared memory the pool writes and the worker reads without a system call: it holds the
+    number of the job to stop, so a late stop for a run that has ended cannot stop the next run on that worker."""
 
-    def __init__(self, flags, slot: int):
-        self.flags, self.slot = flags, slot
+    def __init__(self, value, number: int):
+        self.value, self.number = value, number
 
     def set(self):
-        self.flags[self.slot] = 1
+        self.value.value = self.number
 
     def is_set(self) -> bool:
-        return bool(self.flags[self.slot])
-
-
-def _execute_in_worker(run_id: str, slot: int, job: Job):
-    execute(job, lambda event: _EVENTS.put((run_id, event)), StopFlag(_STOPS, slot))
+        return self.value.value == self.number
 
 
 @contextmanager
@@ -100,44 +106,131 @@ def _bare_main():
             sys.modules["__main__"] = main
 
 
-class ProcessEngine(Engine):
-    """``ProcessPoolExecutor`` over spawned processes. Events come back on one ``multiprocessing.Queue`` and stop
-    flags live in shared memory, both handed to each worker when it starts: no broker process in between."""
+class _Worker:
+    """One worker process, its end of their pipe, its stop flag, and the job it runs (None while idle)."""
 
-    def __init__(self, workers: int, context: str = "spawn", nice: int = 0):
+    def __init__(self, ctx, nice: int):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.stop = ctx.RawValue("q", 0)  # no lock: a process killed while touching it cannot leave it held
+        self.process = ctx.Process(target=_worker_main, args=(child, self.stop, nice, os.getpid()),
+                                   name="training-worker", daemon=True)
+        with _bare_main():
+            self.process.start()
+        child.close()  # the worker's end lives in the worker only: its death closes the pipe
+        self.sending = threading.Lock()
+        self.ready = False  # set when the worker says so (torch imported)
+        self.job: tuple[str, Future] | None = None
+
+
+class ProcessEngine(Engine):
+    """``workers`` processes that run jobs, plus ``spare`` idle ones, already started, that take over at once when
+    one dies (each costs an idle torch process's memory, a few hundred MiB). Runs report on each worker's own pipe;
+    a thread per worker forwards them to ``events``, a plain in-process queue."""
+
+    def __init__(self, workers: int, context: str = "spawn", nice: int = 0, spare: int | None = None):
         self.workers = workers
+        self.spare = int(os.environ.get("TORCH_PLAYGROUND_SPARE_WORKERS", 1)) if spare is None else spare
         self.nice = nice
         self.ctx = mp.get_context(context)
-        self.events = self.ctx.Queue()
-        self.capacity = 4 * workers + 16  # runs that may hold a flag at once (running ones, and a few finishing)
-        self.flags = self.ctx.RawArray("b", self.capacity)
-        self.free = deque(range(self.capacity))
+        self.events = queue.Queue()
         self.lock = threading.Lock()
-        self.executor = self._executor()
+        self.closed = False
+        self.numbers = iter(range(1, 2**62))
+        self.replaced = 0  # workers started again after one died
+        self.all: list[_Worker] = []
+        for _ in range(workers + self.spare):
+            self._add()
 
-    def _executor(self):
-        with _bare_main():
-            executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_init_worker,
-                                           initargs=(self.events, self.flags, self.nice, os.getpid()))
-            for _ in range(self.workers):  # start every worker now, while __main__ is bare
-                executor.submit(_warm)
-        return executor
+    def _add(self) -> _Worker:
+        worker = _Worker(self.ctx, self.nice)
+        with self.lock:
+            self.all.append(worker)
+        threading.Thread(target=self._serve, args=(worker,), name="training-worker-pipe", daemon=True).start()
+        return worker
+
+    def pids(self) -> list[int]:
+        with self.lock:
+            return [w.process.pid for w in self.all]
+
+    def pid_of(self, run_id: str) -> int | None:
+        """The process running ``run_id`` now (for operators and fault tests), or None."""
+        with self.lock:
+            return next((w.process.pid for w in self.all if w.job and w.job[0] == run_id), None)
 
     def start(self, run_id: str, job: Job):
+        future = Future()
         with self.lock:
-            slot = self.free.popleft()
-        self.flags[slot] = 0
-        try:
-            future = self.executor.submit(_execute_in_worker, run_id, slot, job)
-        except BrokenProcessPool:  # a worker died (killed, out of memory): start a fresh pool and go on
-            self.executor = self._executor()
-            future = self.executor.submit(_execute_in_worker, run_id, slot, job)
-        future.add_done_callback(lambda _f: self._free(slot))
-        return future, StopFlag(self.flags, slot)
+            if self.closed:
+                raise RuntimeError("the engine is shut down")
+            idle = [w for w in self.all if w.job is None]
+            if not idle:
+                raise RuntimeError("no idle worker: the pool runs at most `workers` runs at once")
+            worker = max(idle, key=lambda w: w.ready)  # a started one first: the spare, not a worker still starting
+            number = next(self.numbers)
+            worker.job = (run_id, future)
+        future.set_running_or_notify_cancel()
+        # The job may be large (a data set's arrays) and the worker may still be importing torch: the send can
+        # take a while, and must not hold up the caller (the pool holds its lock while it dispatches).
+        threading.Thread(target=self._send, args=(worker, (run_id, number, job)), daemon=True).start()
+        return future, StopFlag(worker.stop, number)
 
-    def _free(self, slot: int):
+    def _send(self, worker: _Worker, message):
+        with worker.sending:  # one message at a time on the pipe: two threads' bytes must not interleave
+            try:
+                worker.conn.send(message)
+            except (OSError, ValueError):  # the worker died first: its thread reports that
+                pass
+
+    def _serve(self, worker: _Worker):
+        """Forward the worker's reports until it ends; if it ends with a run unfinished, fail that run's future and
+        start another worker in its place."""
+        conn, sentinel = worker.conn, worker.process.sentinel
+        while True:
+            ready = wait([conn, sentinel], timeout=1.0)
+            if conn in ready:
+                try:
+                    kind, body = conn.recv()
+                except (EOFError, OSError):  # the pipe closed, mid-message or not: the worker is gone
+                    break
+                self._handle(worker, kind, body)
+            elif sentinel in ready:
+                while True:  # what it sent before it died still counts
+                    try:
+                        if not conn.poll():
+                            break
+                        kind, body = conn.recv()
+                    except (EOFError, OSError):
+                        break
+                    self._handle(worker, kind, body)
+                break
+        worker.process.join(timeout=5)
         with self.lock:
-            self.free.append(slot)
+            if worker in self.all:
+                self.all.remove(worker)
+            job, worker.job = worker.job, None
+            closed = self.closed
+        conn.close()
+        if job is not None:
+            job[1].set_exception(WorkerDied(f"the worker process ended (exit code {worker.process.exitcode})"))
+        if not closed:
+            self.replaced += 1
+            self._add()
+
+    def _handle(self, worker: _Worker, kind: str, body):
+        if kind == "ready":
+            worker.ready = True
+        elif kind == "event":
+            self.events.put(body)
+        elif kind == "done":
+            with self.lock:
+                job, worker.job = worker.job, None
+            if job is not None:
+                job[1].set_result(None)
 
     def shutdown(self):
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        """Close every worker's pipe: idle ones exit at once, busy ones after their (stopped) run's last report."""
+        with self.lock:
+            self.closed = True
+            workers = list(self.all)
+        for worker in workers:  # read after the job the worker runs, if any: one pipe, in order
+            threading.Thread(target=self._send, args=(worker, None), daemon=True).start()

@@ -17,11 +17,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from core.errors import N_
-from core.pool.engine import DEFAULT_NICE, Engine, ProcessEngine
+from core.pool.engine import DEFAULT_NICE, Engine, ProcessEngine, WorkerDied
 from core.training import events
 from core.training.run import Job
 
 ACTIVE = ("queued", "running")
+QUIET_END = 3.0  # seconds a run may stay "running" after its worker is done with it, its last events still coming
 
 
 @dataclass
@@ -66,6 +67,11 @@ class RunState:
         return self.history[-1]["samples_per_s"] if self.history else None
 
 
+WORKER_DIED = N_("The training process ended unexpectedly (it may have run out of memory). Try a smaller model or "
+                 "data set.")
+NO_RESULT = N_("The training process finished this run without reporting a result. Start it again.")
+
+
 class TrainingPool:
     """Runs ``Job``s for many owners (browser sessions) on a fixed number of worker processes.
 
@@ -88,6 +94,7 @@ class TrainingPool:
         self._pending: deque[str] = deque()
         self._running: set[str] = set()
         self._heartbeats: dict[str, float] = {}
+        self._quiet: dict[str, float] = {}  # runs whose worker is done but whose final event has not come (yet)
         self._lock = threading.RLock()
         self._closed = False
         self._counter = itertools.count(1)
@@ -189,12 +196,30 @@ class TrainingPool:
         error = future.exception() if not future.cancelled() else None
         with self._lock:
             run = self._runs.get(run_id)
-            if run is not None and run.active and error is not None:
-                run.state, run.ended = "error", time.time()
-                died = N_("The training process ended unexpectedly (it may have run out of memory). Try a smaller "
-                          "model or data set.")
-                run.error = events.payload(events.error(died, code="worker_died", template=died))
+            if run is not None and run.active:
+                if error is not None:  # WorkerDied, or an engine's own failure: the run cannot report any more
+                    self._fail(run, WORKER_DIED if isinstance(error, WorkerDied) else NO_RESULT)
+                else:  # its final event is on its way (the pump applies it), or it never comes: the watchdog waits
+                    self._quiet[run_id] = time.monotonic()
             self._release(run_id)
+
+    def _fail(self, run: RunState, template: str):
+        code = "worker_died" if template == WORKER_DIED else "no_result"
+        run.state, run.ended = "error", time.time()
+        run.error = events.payload(events.error(template, code=code, template=template))
+
+    def _watch(self):
+        """A run whose worker is done with it and that still has no final event after QUIET_END seconds gets an
+        error, rather than staying "running" for ever."""
+        now = time.monotonic()
+        with self._lock:
+            for run_id, since in list(self._quiet.items()):
+                run = self._runs.get(run_id)
+                if run is None or not run.active:
+                    del self._quiet[run_id]
+                elif now - since > QUIET_END:
+                    self._fail(run, NO_RESULT)
+                    del self._quiet[run_id]
 
     def _release(self, run_id: str):
         with self._lock:
@@ -243,4 +268,5 @@ class TrainingPool:
                 return
             if time.monotonic() - last_reap > 1.0:
                 self._reap_abandoned()
+                self._watch()
                 last_reap = time.monotonic()
