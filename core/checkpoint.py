@@ -9,6 +9,13 @@ A checkpoint holds everything needed to rebuild the model and to predict with it
 
 Loading never unpickles arbitrary objects: ``torch.load(..., weights_only=True)`` refuses anything but tensors and
 plain containers, so a file built to run code when unpickled is refused before any of its code runs.
+
+That stops code, not memory or time. Before anything is allocated for it, a file is checked the way safetensors
+checks declared shapes against its bytes: the archive's unpacked size and its metadata's size are capped before
+unpickling; the metadata is checked against a schema (types, ranges, lengths); the weights' names, shapes and dtypes
+are compared with the shapes the model configuration implies, and must be finite, before any model is built. An
+upload (``load_untrusted``) is checked first in a child process with its own memory and time limits
+(core/isolate.py), so that even a file built to exhaust the unpickler costs the server nothing.
 """
 
 import io
@@ -26,6 +33,7 @@ from pathlib import Path
 
 import torch
 
+from core import isolate
 from core.data.dates import KNOWN_FORMATS, PARTS
 from core.data.preprocessing import source_columns
 from core.errors import N_, CheckpointError
@@ -42,6 +50,22 @@ MAX_NAME_BYTES = 240  # file systems allow 255 bytes per file name; a Korean let
 _CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}  # import or call
 EXISTS = N_("A checkpoint named {name!r} already exists. Choose another name or delete the old one first.")
 ONLY_OURS = N_("Only checkpoints saved by Torch Playground (its Train page or `python -m core train`) can be loaded.")
+# What a checkpoint may hold (far above what this app saves; a file beyond any of them is refused before its model is
+# built). The weights are capped by MAX_BYTES itself, since their shapes must match the file's tensors.
+MAX_UNPACKED = MAX_BYTES  # the archive's members, uncompressed, in all: a small zip cannot inflate past this
+MAX_METADATA = 8 * 2**20  # data.pkl (names, history, preprocessing; the weights are members of their own)
+# Pickle operations in data.pkl, counted (read, never run) before unpickling: each can make an object, and a few
+# megabytes of one-byte "empty dict" operations make millions of them (seconds and gigabytes). A checkpoint of
+# 10,000 epochs and 2,000 features has 244,048 (1.1 MB).
+MAX_METADATA_OPS = 1_000_000
+MAX_FEATURES = 50_000  # encoded inputs (the command line's widest CSV, 2,000 columns, one-hot encoded stays below)
+MAX_HISTORY = 10_000  # epochs: TrainConfig's own maximum
+MAX_CATEGORIES = 10_000  # categories a text column's one-hot code may list
+MAX_TEXT = 1_000  # letters in one name: a feature, a category, the target, a unit, a metric
+MAX_ENTRIES = 200  # keys of the small dicts: metrics, units, data, configs, versions
+CHECK_MEMORY = 1 << 30  # bytes the child that checks an upload may allocate (core/isolate.py)
+CHECK_SECONDS = 20.0  # and seconds it may take; a real checkpoint takes well under one
+LIMIT = N_("The checkpoint's `{field}` holds {count:,} entries; a checkpoint of this app holds at most {limit:,}.")
 _REQUIRED = ("state_dict", "model_config", "train_config", "features", "target", "preprocessing", "history",
              "metrics")
 
@@ -174,6 +198,7 @@ def load(source, *, map_location="cpu") -> dict:
         raise CheckpointError(N_("No checkpoint file at {path}."), code="not_found", path=str(source)) from None
     if not data:
         raise _refuse(N_("The file is empty."), "empty")
+    _check_archive(data)
     try:
         obj = torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError,
@@ -185,6 +210,63 @@ def load(source, *, map_location="cpu") -> dict:
         raise _refuse(N_("The file is not a readable checkpoint (it is corrupt, truncated or not a PyTorch file)."),
                       "corrupt") from None
     return validate(obj)
+
+
+def load_untrusted(data: bytes, *, map_location="cpu") -> dict:
+    """``load`` for a file from outside (an upload): checked first in a child process with CHECK_MEMORY bytes and
+    CHECK_SECONDS seconds, then, if it passed, loaded here, where its caps bound what it costs."""
+    try:
+        isolate.run(_check, data, memory=CHECK_MEMORY, timeout=CHECK_SECONDS)
+    except isolate.Exceeded as err:
+        if err.what == "time":
+            raise _refuse(N_("Checking the file took more than {seconds:g} seconds, so it was refused (a checkpoint "
+                             "of this app loads in well under one)."), "check_time", seconds=CHECK_SECONDS) from None
+        raise _refuse(N_("Checking the file needed more than {limit_mib:,} MiB of memory, so it was refused (a "
+                         "checkpoint of this app needs far less)."), "check_memory",
+                      limit_mib=CHECK_MEMORY // 2**20) from None
+    return load(data, map_location=map_location)
+
+
+def _check(data: bytes) -> None:
+    load(data)  # in the child: the dict stays there; only a refusal comes back
+
+
+def _check_archive(data: bytes) -> None:
+    """Before unpickling: a torch zip archive's unpacked size (a zip bomb is small only until unpacked) and the size
+    of its metadata pickle. Not an archive: torch.load decides (the legacy format, or garbage)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError, struct.error):
+        return
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED:
+        raise _refuse(N_("The file unpacks to {mib:,} MiB, more than the {limit_mib:,} MiB a checkpoint may hold."),
+                      "unpacked_too_big", mib=unpacked // 2**20, limit_mib=MAX_UNPACKED // 2**20)
+    pickles = [m for m in members if m.filename.endswith("data.pkl")]
+    metadata = sum(m.file_size for m in pickles)
+    if metadata > MAX_METADATA:
+        raise _refuse(N_("The checkpoint's metadata (names, history, preprocessing) takes {count:,} bytes, where a "
+                         "checkpoint of this app needs at most {limit:,}."), "metadata_too_big", count=metadata,
+                      limit=MAX_METADATA)
+    if pickles and _operations(_pickle_stream(data), MAX_METADATA_OPS) > MAX_METADATA_OPS:
+        raise _refuse(N_("The checkpoint's metadata (names, history, preprocessing) would make more than {limit:,} "
+                         "objects, far more than a checkpoint of this app holds."), "metadata_too_big",
+                      limit=MAX_METADATA_OPS)
+
+
+def _operations(stream: bytes, limit: int) -> int:
+    """How many pickle operations ``stream`` holds, counted up to ``limit + 1``; 0 if it is not a readable pickle
+    (then torch.load refuses it with its own reason)."""
+    count = 0
+    try:
+        for _ in pickletools.genops(stream):
+            count += 1
+            if count > limit:
+                break
+    except (ValueError, EOFError, IndexError, KeyError, struct.error):
+        return 0
+    return count
 
 
 def _pickle_stream(data: bytes) -> bytes:
@@ -228,9 +310,11 @@ def validate(obj) -> dict:
     missing = [k for k in _REQUIRED if k not in obj]
     if missing:
         raise _refuse(N_("The checkpoint lacks {missing}."), "incomplete", missing=", ".join(missing))
+    _within_limits(obj)
     if not _well_formed(obj):
         raise _refuse(N_("The checkpoint's metadata is damaged (its features, preprocessing or metrics do not have "
                          "the expected form)."), "incomplete")
+    _weights_fit(obj)  # names, shapes, dtypes and finiteness, before any model is built
     model = build_model(obj)  # the weights must fit the architecture the config describes
     pre = obj["preprocessing"]
     width = len(source_columns(pre))  # what transform() makes
@@ -240,6 +324,87 @@ def validate(obj) -> dict:
     return obj
 
 
+def _within_limits(obj: dict) -> None:
+    """Lengths first, so that nothing below walks a list of millions."""
+    pre = obj["preprocessing"] if isinstance(obj["preprocessing"], dict) else {}
+    lists = {"features": obj["features"], "history": obj["history"],
+             "preprocessing.encoded_names": pre.get("encoded_names", []),
+             "preprocessing.numeric": pre.get("numeric", []), "preprocessing.categorical": pre.get("categorical", []),
+             "preprocessing.dates": pre.get("dates", [])}
+    limits = {"history": MAX_HISTORY}
+    for field, value in lists.items():
+        if isinstance(value, list | tuple | dict | str) and len(value) > limits.get(field, MAX_FEATURES):
+            raise _refuse(LIMIT, "too_long", field=field, count=len(value), limit=limits.get(field, MAX_FEATURES))
+    for column in pre.get("categorical", []) if isinstance(pre.get("categorical"), list) else []:
+        categories = column.get("categories") if isinstance(column, dict) else None
+        if isinstance(categories, list) and len(categories) > MAX_CATEGORIES:
+            raise _refuse(LIMIT, "too_long", field="preprocessing.categorical.categories", count=len(categories),
+                          limit=MAX_CATEGORIES)
+    for field in ("metrics", "units", "data", "model_config", "train_config", "versions", "status"):
+        value = obj.get(field)
+        if isinstance(value, dict | list) and len(value) > MAX_ENTRIES:
+            raise _refuse(LIMIT, "too_long", field=field, count=len(value), limit=MAX_ENTRIES)
+    longest = max((len(t) for t in _texts(obj)), default=0)
+    if longest > MAX_TEXT:
+        raise _refuse(N_("The checkpoint holds a name of {count:,} letters; names in a checkpoint of this app have "
+                         "at most {limit:,}."), "too_long", count=longest, limit=MAX_TEXT)
+
+
+def _texts(obj: dict):
+    """Every name a reader shows: features, target, the name, units, metrics' keys, categories, encoded names."""
+    pre = obj["preprocessing"] if isinstance(obj["preprocessing"], dict) else {}
+    yield from (t for t in obj["features"] if isinstance(t, str)) if isinstance(obj["features"], list) else ()
+    for value in (obj["target"], obj.get("name"), obj.get("created")):
+        if isinstance(value, str):
+            yield value
+    for field in ("units", "metrics", "data"):
+        if isinstance(obj.get(field), dict):
+            for key, value in obj[field].items():
+                yield from (t for t in (key, value) if isinstance(t, str))
+    yield from (t for t in pre.get("encoded_names", []) if isinstance(t, str))
+    for column in pre.get("categorical", []) if isinstance(pre.get("categorical"), list) else []:
+        if isinstance(column, dict) and isinstance(column.get("categories"), list):
+            yield from (t for t in column["categories"] if isinstance(t, str))
+
+
+def _expected_shapes(config: ModelConfig) -> dict[str, tuple[int, ...]]:
+    """The state_dict an MLP of this configuration has, worked out from the numbers alone (nothing allocated)."""
+    sizes = [config.n_features, *config.hidden]
+    shapes = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes[f"hidden.{i}.weight"], shapes[f"hidden.{i}.bias"] = (n_out, n_in), (n_out,)
+    shapes["out.weight"], shapes["out.bias"] = (config.n_outputs, sizes[-1]), (config.n_outputs,)
+    return shapes
+
+
+def _weights_fit(obj: dict) -> None:
+    config, weights = _config(obj), obj["state_dict"]
+    if not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_FEATURES
+               for s in (config.n_features, config.n_outputs)):
+        raise _refuse(N_("The checkpoint's model configuration is out of range: inputs and outputs must be whole "
+                         "numbers from 1 to {limit:,}."), "architecture", limit=MAX_FEATURES)
+    if not isinstance(weights, dict) or not all(isinstance(t, torch.Tensor) for t in weights.values()):
+        raise _refuse(N_("The checkpoint's weights are not a state_dict of tensors."), "architecture")
+    expected = _expected_shapes(config)
+    found = {k: tuple(t.shape) for k, t in weights.items()}
+    if found != expected:
+        wrong = [f"{k}: {list(found[k]) if k in found else 'missing'} (config: {list(v)})"
+                 for k, v in expected.items() if found.get(k) != v]
+        wrong += [f"{k}: not in the model" for k in found if k not in expected]
+        raise CheckpointError(N_("The checkpoint's weights do not fit its model configuration ({detail}). It was "
+                                 "saved by a different architecture or edited."), code="architecture",
+                              detail="; ".join(wrong)[:300])
+    if any(t.dtype != torch.float32 for t in weights.values()):
+        dtypes = sorted({str(t.dtype) for t in weights.values()})
+        raise CheckpointError(N_("The checkpoint's weights are {dtypes}; this app saves float32."), code="dtype",
+                              dtypes=", ".join(dtypes))
+    bad = sum(int((~torch.isfinite(t)).sum()) for t in weights.values())
+    if bad:
+        raise CheckpointError(N_("The checkpoint's weights hold {count:,} values that are not finite numbers (NaN or "
+                                 "infinity): its training diverged, or the file was edited. Train the model again."),
+                              code="not_finite", count=bad)
+
+
 def _well_formed(obj: dict) -> bool:
     """The shapes every reader of a checkpoint relies on: lists of names, dicts of numbers."""
     pre = obj["preprocessing"]
@@ -247,6 +412,10 @@ def _well_formed(obj: dict) -> bool:
         return (isinstance(obj["features"], list) and all(isinstance(f, str) for f in obj["features"])
                 and isinstance(obj["target"], str) and isinstance(obj["history"], list)
                 and isinstance(obj["metrics"], dict) and isinstance(obj.get("data", {}), dict)
+                and all(isinstance(k, str) and (v is None or isinstance(v, float | int) and not isinstance(v, bool))
+                        for k, v in obj["metrics"].items())
+                and all(isinstance(h, dict) for h in obj["history"])
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in obj.get("units", {}).items())
                 and isinstance(obj.get("units", {}), dict) and isinstance(obj["model_config"], dict)
                 and isinstance(pre, dict) and isinstance(pre["encoded_names"], list)
                 and all(isinstance(c["name"], str) and all(isinstance(c[k], float | int) for k in
@@ -267,10 +436,26 @@ def _well_formed(obj: dict) -> bool:
         return False
 
 
+def _config(checkpoint: dict) -> ModelConfig:
+    """The saved model configuration, checked by ModelConfig itself (a dataclass: nothing allocated yet)."""
+    try:
+        config = ModelConfig(**checkpoint["model_config"])
+    except (TypeError, ValueError, KeyError) as err:
+        raise CheckpointError(N_("The checkpoint's weights do not fit its model configuration ({detail}). It was "
+                                 "saved by a different architecture or edited."), code="architecture",
+                              detail=str(err)[:300] or type(err).__name__) from None
+    except CheckpointError:
+        raise
+    except Exception as err:  # ConfigError from a tampered config
+        raise CheckpointError(N_("The checkpoint's model configuration is invalid: {detail}"), code="architecture",
+                              detail=str(err)) from None
+    return config
+
+
 def build_model(checkpoint: dict) -> MLP:
     """The lecture's pattern: instantiate the model class from the saved config, then ``load_state_dict``."""
     try:
-        config = ModelConfig(**checkpoint["model_config"])
+        config = _config(checkpoint)
         model = MLP(config)
         model.load_state_dict(checkpoint["state_dict"])
     except (TypeError, ValueError, RuntimeError, KeyError) as err:

@@ -1,10 +1,11 @@
 """Checkpoints as the pages see them: the class's shared folder (read-only here) plus this session's own."""
 
+import threading
 from pathlib import Path
 
 import streamlit as st
 
-from core import checkpoint
+from core import checkpoint, isolate
 from core.errors import CheckpointError
 from core.predict import Predictor
 from dashboard.i18n import _, lang, message_text
@@ -49,6 +50,25 @@ def _predictor(path: str, mtime: float, size: int) -> Predictor:
 def predictor(path: str) -> Predictor:
     stat = Path(path).stat()
     return _predictor(path, stat.st_mtime, stat.st_size)
+
+
+@st.cache_resource(show_spinner=False)
+def _checker() -> threading.Thread:
+    """The upload checker's fork server, started once per server in the background (it imports torch: seconds),
+    so that the first upload's check takes a fork, not a start."""
+    thread = threading.Thread(target=isolate.warm, name="checkpoint-checker", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_checker() -> None:
+    _checker()
+
+
+def check_upload(raw: bytes) -> dict:
+    """An uploaded file checked in a child process with its own memory and time limits, then loaded."""
+    _checker().join()
+    return checkpoint.load_untrusted(raw)
 
 
 def save_mine(ckpt: dict) -> Path:

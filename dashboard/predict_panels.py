@@ -19,6 +19,7 @@ def upload_panel() -> None:
     uploaded = st.file_uploader(_("Upload a checkpoint (.pt) from another machine"), type=["pt", "pth"],
                                 help=_("Only Torch Playground checkpoints are accepted. The file is read with "
                                        "weights_only=True: nothing in it can run."), key="pr_upload")
+    checkpoints.warm_checker()
     if uploaded is None:
         return
     raw = uploaded.getvalue()
@@ -26,7 +27,8 @@ def upload_panel() -> None:
     digest = datasets.digest(raw)
     if digest not in seen:  # check and store each uploaded file once, not on every rerun
         try:
-            ckpt = checkpoint.load(raw)  # weights_only=True: nothing in the file runs
+            with st.spinner(_("Checking the file…")):
+                ckpt = checkpoints.check_upload(raw)  # weights_only=True, in a capped child process first
             stem = checkpoint.sanitize_name(uploaded.name)
             ckpt["name"] = checkpoint.unique_name(stem, checkpoints.session_folder())
             seen[digest] = ("ok", checkpoints.save_mine(ckpt).stem)

@@ -257,7 +257,7 @@ BROKEN = {
     "missing preprocessing and history": (_tamper(lambda c: [c.pop("preprocessing"), c.pop("history")]),
                                           "incomplete", "lacks preprocessing, history"),
     "hidden sizes changed": (_tamper(_set_hidden), "architecture", "do not fit"),
-    "weight reshaped": (_tamper(_reshape_weight), "architecture", "size mismatch"),
+    "weight reshaped": (_tamper(_reshape_weight), "architecture", "(config: ["),
     "unknown activation": (_tamper(_bad_activation), "architecture", "Unknown activation"),
     "unknown config key": (_tamper(_unknown_config_key), "architecture", "colour"),
     "hidden size 0": (_tamper(_hidden_out_of_range), "architecture", "Hidden layers"),

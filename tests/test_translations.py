@@ -20,7 +20,7 @@ import torch
 
 from core import checkpoint, data
 from core.data import builtin
-from core.errors import PlaygroundError
+from core.errors import CheckpointError, PlaygroundError
 from core.lessons import activations, device, tensors
 from core.lessons.tensors import (
     Op,
@@ -506,6 +506,21 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
                   {"x": a, "y": [2.0 ** v for v in a]}):  # one column, two together, the target in another form
         prepared = data.prepare(data.Table(frame=pd.DataFrame(leaky), target="y", name="t"))
         found |= {w["template"] for w in prepared.report["warnings"]}
+    from core import isolate
+    from tests.hostile_checkpoints import KINDS
+
+    for make, _code in KINDS.values():  # hostile checkpoints, each refused with its reason
+        try:
+            checkpoint.load(make(_ckpt_dict()))
+        except CheckpointError as err:
+            found |= {err.template, err.advice}
+    for what in ("time", "memory"):  # the upload check's child ran out of its limits
+        with monkeypatch.context() as mp:
+            mp.setattr(isolate, "run", lambda *a, what=what, **k: (_ for _ in ()).throw(isolate.Exceeded(what)))
+            try:
+                checkpoint.load_untrusted(b"")
+            except CheckpointError as err:
+                found.add(err.template)
     rows = pd.DataFrame({"a": ["x", "inf", 1e300], "b": [0.0, 0.0, 0.0]})
     ones = _ckpt_dict()  # weights all 1: 1e300 overflows whatever the global RNG drew for the others
     ones["state_dict"] = {k: torch.ones_like(v) for k, v in ones["state_dict"].items()}

@@ -14,14 +14,12 @@ moment its process is gone, and a warm spare takes the next run while a replacem
 import multiprocessing as mp
 import os
 import queue
-import sys
 import threading
 import time
-import types
 from concurrent.futures import Future
-from contextlib import contextmanager
 from multiprocessing.connection import wait
 
+from core.isolate import bare_main
 from core.training.run import Job, execute
 
 DEFAULT_NICE = 10  # workers' niceness: the server's page work (nice 0) comes first
@@ -93,19 +91,6 @@ class StopFlag:
         return self.value.value == self.number
 
 
-@contextmanager
-def _bare_main():
-    """Spawned processes re-import the parent's ``__main__`` by its path. Under ``streamlit run`` that is the page
-    script (Streamlit swaps it in while a script runs), so every worker would run the app; give them a bare one."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
-
-
 class _Worker:
     """One worker process, its end of their pipe, its stop flag, and the job it runs (None while idle)."""
 
@@ -114,7 +99,7 @@ class _Worker:
         self.stop = ctx.RawValue("q", 0)  # no lock: a process killed while touching it cannot leave it held
         self.process = ctx.Process(target=_worker_main, args=(child, self.stop, nice, os.getpid()),
                                    name="training-worker", daemon=True)
-        with _bare_main():
+        with bare_main():
             self.process.start()
         child.close()  # the worker's end lives in the worker only: its death closes the pipe
         self.sending = threading.Lock()
