@@ -24,6 +24,7 @@ import pickle
 import pickletools
 import platform
 import re
+import socket
 import struct
 import tempfile
 import zipfile
@@ -38,7 +39,7 @@ from core.data.dates import KNOWN_FORMATS, PARTS
 from core.data.preprocessing import source_columns
 from core.errors import N_, CheckpointError
 from core.training.model import MLP, ModelConfig
-from core.uploads import TooLarge, read_capped
+from core.uploads import TooLarge, has_control_characters, read_capped
 
 FORMAT = "torch-playground-checkpoint"
 VERSION = 1
@@ -77,6 +78,9 @@ def checkpoint_dir(directory=None) -> Path:
 
 def sanitize_name(name: str) -> str:
     """A file-name stem from a user's name: letters (any script), digits, '-', '_' and '.'; no path parts."""
+    if has_control_characters(str(name or "")):
+        raise CheckpointError(N_("A checkpoint's name cannot contain control characters (such as NUL or a line "
+                                 "break). Type the name again."), code="bad_name", name=repr(name))
     stem = re.sub(r"\.pt$", "", str(name or "").strip(), flags=re.IGNORECASE)
     stem = re.sub(r"[^\w.\-]+", "_", stem)  # \w is Unicode-aware: Korean names stay readable
     stem = _clip(stem.strip("._-")).strip("._-")
@@ -149,7 +153,9 @@ def _save(checkpoint: dict, folder: Path, name: str, overwrite: bool) -> Path:
     checkpoint = {**checkpoint, "name": name}
     final = folder / f"{name}{SUFFIX}"
     payload = to_bytes(checkpoint)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".partial", dir=folder)  # not *.pt: never listed
+    # Not *.pt: never listed. The writer's host and pid in the name let a restart tell a killed save's leftover from
+    # a save another server (sharing the folder) has in progress.
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{_HOST}-{os.getpid()}-", suffix=".partial", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
@@ -172,12 +178,52 @@ def _save(checkpoint: dict, folder: Path, name: str, overwrite: bool) -> Path:
     return final
 
 
-def unique_name(stem: str, directory=None) -> str:
-    """``stem``, or ``stem-2``, ``stem-3``... whichever is not taken yet in the folder."""
+PARTIAL = ".tmp-*.partial"  # what _save writes before the rename; a killed save leaves one behind
+STALE_PARTIAL = 600.0  # seconds: a save takes well under one; an older partial file is a killed save's leftover
+_HOST = re.sub(r"[^\w.]", "_", socket.gethostname()) or "host"
+
+
+def clean_partials(directory=None, older_than: float = STALE_PARTIAL) -> int:
+    """Remove the partial files that killed saves left in the folder and its sessions' folders, as PostgreSQL clears
+    its temporary files at start: one whose writer (this host, its pid) is gone at once, any other once it is older
+    than ``older_than`` (another server sharing the folder may be saving it now). Returns how many were removed."""
+    import time
+
+    folder, removed, now = checkpoint_dir(directory), 0, time.time()
+    for path in [*folder.glob(PARTIAL), *folder.glob(f"*/*/{PARTIAL}")]:
+        try:
+            if _writer_gone(path.name) or now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except OSError:  # gone already (another server cleaned it), or not ours to remove
+            pass
+    return removed
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the partial file ``name`` (.tmp-<host>-<pid>-<random>.partial) was written by a process of this host
+    that has ended."""
+    parts = name[len(".tmp-"):].rsplit("-", 2)
+    if len(parts) != 3 or parts[0] != _HOST or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False  # this process's own save, in another thread
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
+
+
+def unique_name(stem: str, directory=None, also=()) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``... whichever is not taken yet in the folder, nor in the folders ``also``."""
     stem = sanitize_name(stem)
-    folder = checkpoint_dir(directory)
+    folders = [checkpoint_dir(directory), *map(Path, also)]
     name, i = stem, 1
-    while (folder / f"{name}{SUFFIX}").exists():
+    while any((folder / f"{name}{SUFFIX}").exists() for folder in folders):
         i += 1
         name = _clip(stem, f"-{i}")  # a long stem is shortened, or saving would cut the suffix off again
     return name
@@ -348,6 +394,9 @@ def _within_limits(obj: dict) -> None:
     if longest > MAX_TEXT:
         raise _refuse(N_("The checkpoint holds a name of {count:,} letters; names in a checkpoint of this app have "
                          "at most {limit:,}."), "too_long", count=longest, limit=MAX_TEXT)
+    if any(has_control_characters(t) for t in _texts(obj)):
+        raise _refuse(N_("The checkpoint holds a name with control characters (such as NUL), which no checkpoint "
+                         "of this app has."), "bad_name")
 
 
 def _texts(obj: dict):
@@ -500,6 +549,7 @@ def list_checkpoints(directory=None) -> list[dict]:
     folder = checkpoint_dir(directory)
     if not folder.is_dir():
         return []
+    clean_partials(folder)
     items = []
     for path in folder.glob(f"*{SUFFIX}"):
         try:

@@ -1,13 +1,16 @@
 """Checkpoints as the pages see them: the class's shared folder (read-only here) plus this session's own."""
 
+import hashlib
 import threading
 from pathlib import Path
 
 import streamlit as st
 
 from core import checkpoint, isolate
-from core.errors import CheckpointError
+from core.errors import N_, CheckpointError
 from core.predict import Predictor
+from core.uploads import CSV_TYPES, check_file_name
+from dashboard import state
 from dashboard.i18n import _, lang, message_text
 from dashboard.identity import browser
 
@@ -38,6 +41,7 @@ def _listed(folder: Path, mine: bool) -> list[dict]:
 
 def listing() -> list[dict]:
     """This session's checkpoints, then the shared folder's (an instructor's, trained before class), newest first."""
+    clean_leftovers()
     items = _listed(session_folder(), True) + _listed(checkpoint.checkpoint_dir(), False)
     return sorted(items, key=lambda i: (not i["mine"], i.get("created", "")), reverse=False)
 
@@ -50,6 +54,13 @@ def _predictor(path: str, mtime: float, size: int) -> Predictor:
 def predictor(path: str) -> Predictor:
     stat = Path(path).stat()
     return _predictor(path, stat.st_mtime, stat.st_size)
+
+
+@st.cache_resource(show_spinner=False)
+def clean_leftovers() -> int:
+    """Once per server, the first time it lists or saves checkpoints: the partial files killed saves left behind
+    (never listed: not *.pt)."""
+    return checkpoint.clean_partials()
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,7 +82,19 @@ def check_upload(raw: bytes) -> dict:
     return checkpoint.load_untrusted(raw)
 
 
+def unique_mine(stem: str) -> str:
+    """A name for a new checkpoint of this browser's that neither its own nor a shared checkpoint has."""
+    return checkpoint.unique_name(stem, session_folder(), also=[checkpoint.checkpoint_dir()])
+
+
 def save_mine(ckpt: dict) -> Path:
+    """Save into this browser's folder, under a name no shared checkpoint has (a student's "teacher" beside the
+    instructor's "teacher" would be one click from the wrong model)."""
+    clean_leftovers()
+    name = checkpoint.sanitize_name(ckpt.get("name", ""))
+    if (checkpoint.checkpoint_dir() / f"{name}{checkpoint.SUFFIX}").is_file():
+        raise CheckpointError(N_("{name!r} is the name of a shared checkpoint. Choose another name, so that the two "
+                                 "are never confused."), code="exists_shared", name=name)
     return checkpoint.save(ckpt, session_folder())
 
 
@@ -79,7 +102,6 @@ def delete_mine(name: str) -> None:
     checkpoint.delete(name, session_folder())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _score(raw: bytes, name: str, path: str, mtime: float, size: int, lang: str):
     from dataclasses import replace
 
@@ -107,6 +129,9 @@ def range_text(item: dict) -> str:
 def score(raw: bytes, name: str, path: str):
     """A CSV of feature rows scored by a checkpoint: (the rows with predictions and notes, the report, the input's
     format as a Table without rows). Cached, so widget changes elsewhere on the page do not parse and predict the file
-    again."""
+    again. Held by the session (one scored file at a time), released with it."""
+    check_file_name(name, CSV_TYPES)
     stat = Path(path).stat()
-    return _score(raw, name, path, stat.st_mtime, stat.st_size, lang())
+    key = (hashlib.sha256(raw).hexdigest(), name, path, stat.st_mtime, stat.st_size, lang())
+    return state.one_per_session("scored_rows", key, lambda: _score(raw, name, path, stat.st_mtime, stat.st_size,
+                                                                       lang()))

@@ -1,11 +1,14 @@
-"""The Train page's data, cached per server: the built-in sets prepared per split, uploads read and prepared once
-per file (keyed by their bytes), and the baselines fitted on a split (when the worker could not)."""
+"""The Train page's data: the built-in sets prepared per split (cached per server), an upload read and prepared once
+per file and settings (held by its session only, released with it), and the baselines fitted on a split (when the
+worker could not)."""
 
 import hashlib
 
 import streamlit as st
 
 from core import data
+from core.uploads import CSV_TYPES, check_file_name
+from dashboard import state
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -30,17 +33,22 @@ def identifiers(_table: data.Table, key: tuple, target: str) -> list[str]:
     return [r["column"] for r in data.plan_columns(_table.frame, target)["roles"] if r["role"] == "identifier"]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def read_upload(raw: bytes, name: str) -> data.Table:
-    return data.read_csv(raw, name=name)
+    """The uploaded CSV read once per session and file (held by the session, released with it)."""
+    check_file_name(name, CSV_TYPES)
+    return state.one_per_session("upload_table", (digest(raw), name), lambda: data.read_csv(raw, name=name))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: int, exclude: tuple = (),
                    keep: tuple = ()) -> data.Prepared:
-    table = data.read_csv(raw, name=name)
-    table.target = target
-    return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep))
+    """The uploaded CSV's split for these settings, made once per session and settings (held by the session)."""
+    def make():
+        table = data.read_csv(raw, name=name)
+        table.target = target
+        return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep))
+
+    key = (digest(raw), name, target, test_size, seed, tuple(exclude), tuple(keep))
+    return state.one_per_session("upload_prepared", key, make)
 
 
 def digest(raw: bytes) -> str:

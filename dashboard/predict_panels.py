@@ -10,13 +10,14 @@ import streamlit as st
 from core import checkpoint
 from core.data import to_csv_bytes
 from core.errors import PlaygroundError
+from core.uploads import CHECKPOINT_TYPES, check_file_name
 from dashboard import checkpoints, datasets, state
 from dashboard.i18n import _, readable, show_error, unit_text, with_unit
 
 
 def upload_panel() -> None:
     """A checkpoint from another machine: checked (weights_only=True, nothing in it runs) and kept once per file."""
-    uploaded = st.file_uploader(_("Upload a checkpoint (.pt) from another machine"), type=["pt", "pth"],
+    uploaded = st.file_uploader(_("Upload a checkpoint (.pt) from another machine"),
                                 help=_("Only Torch Playground checkpoints are accepted. The file is read with "
                                        "weights_only=True: nothing in it can run."), key="pr_upload")
     checkpoints.warm_checker()
@@ -27,10 +28,11 @@ def upload_panel() -> None:
     digest = datasets.digest(raw)
     if digest not in seen:  # check and store each uploaded file once, not on every rerun
         try:
+            check_file_name(uploaded.name, CHECKPOINT_TYPES)
             with st.spinner(_("Checking the file…")):
                 ckpt = checkpoints.check_upload(raw)  # weights_only=True, in a capped child process first
             stem = checkpoint.sanitize_name(uploaded.name)
-            ckpt["name"] = checkpoint.unique_name(stem, checkpoints.session_folder())
+            ckpt["name"] = checkpoints.unique_mine(stem)
             seen[digest] = ("ok", checkpoints.save_mine(ckpt).stem)
         except PlaygroundError as err:
             seen[digest] = ("error", err)
@@ -145,7 +147,7 @@ def batch_panel(predictor, path: str) -> None:
     """A CSV of feature rows scored; bad rows reported by line and kept, never dropped; the result to download."""
     st.caption(_("The file needs these columns (others are kept and ignored): {columns}.",
                  columns=", ".join(predictor.features)))
-    rows_file = st.file_uploader(_("CSV of feature rows"), type=["csv", "txt"], key="pr_rows")
+    rows_file = st.file_uploader(_("CSV of feature rows"), key="pr_rows")  # its name is checked in score()
     if rows_file is None:
         return
     try:

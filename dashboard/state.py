@@ -23,6 +23,20 @@ def seed(key: str, default, param: str | None = None, parse=None):
     st.session_state[key] = value
 
 
+_ONE = "_one_per_session"
+
+
+def one_per_session(slot: str, key: tuple, make):
+    """``make()``, kept in this session for as long as ``key`` stays the same: one value per ``slot``, replaced when
+    the key changes and released with the session. For what an upload makes (its table, its split, its scored
+    rows): a server-wide cache kept every class member's files after their tabs had closed (issue 13)."""
+    held = st.session_state.setdefault(_ONE, {})
+    if slot not in held or held[slot][0] != key:
+        held.pop(slot, None)  # the old value goes before the new one is made: one at a time in memory
+        held[slot] = (key, make())
+    return held[slot][1]
+
+
 _NO_DEFAULT = object()
 
 

@@ -94,7 +94,7 @@ def data_panel(seed: int):
 
 def _upload():
     """An uploaded CSV, its preview and the target chosen: (bytes, file name, table, target), or None."""
-    upload = st.file_uploader(_("Upload a CSV (comma or semicolon separated; UTF-8 or CP949)"), type=["csv", "txt"],
+    upload = st.file_uploader(_("Upload a CSV (comma or semicolon separated; UTF-8 or CP949)"),
                               help=_("Up to 50 MB, 500,000 rows and 200 columns. Numeric columns become features; "
                                      "text columns with at most 20 distinct values are one-hot encoded."))
     if upload is None:

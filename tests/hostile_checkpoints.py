@@ -74,6 +74,8 @@ KINDS = {
     "data.pkl of 4 million empty dicts": (_with_member(None, empty_dict_bomb(4_000_000), replace="data.pkl"),
                                           "metadata_too_big"),
     "feature name of 2 MB": (_saved(lambda c: c["features"].__setitem__(0, "x" * 2_000_000)), "too_long"),
+    "a feature name with NUL": (_saved(lambda c: c["features"].__setitem__(0, "age\x00")), "bad_name"),
+    "a checkpoint name with a line break": (_saved(lambda c: c.update(name="teacher\n(shared)")), "bad_name"),
     "60,000 features": (_saved(lambda c: c.update(features=[f"f{i}" for i in range(60_000)])), "too_long"),
     "test_mae is a string": (_saved(lambda c: c["metrics"].update(test_mae="0.5")), "incomplete"),
     "NaN in the weights": (_saved(nan_weights), "not_finite"),

@@ -514,6 +514,14 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
             checkpoint.load(make(_ckpt_dict()))
         except CheckpointError as err:
             found |= {err.template, err.advice}
+    from core.uploads import CSV_TYPES, check_file_name
+
+    for attempt in (lambda: check_file_name("a\x00.csv"), lambda: check_file_name("a.exe", CSV_TYPES),
+                    lambda: checkpoint.sanitize_name("two\nlines")):  # names a crafted request sends
+        try:
+            attempt()
+        except PlaygroundError as err:
+            found.add(err.template)
     for what in ("time", "memory"):  # the upload check's child ran out of its limits
         with monkeypatch.context() as mp:
             mp.setattr(isolate, "run", lambda *a, what=what, **k: (_ for _ in ()).throw(isolate.Exceeded(what)))

@@ -43,3 +43,20 @@ def test_a_stream_is_read_no_further_than_one_byte_past_the_limit():
 def test_a_path_that_cannot_be_opened_says_why(make, error, tmp_path):
     with pytest.raises(error):
         read_capped(make(tmp_path), 100)
+
+
+@pytest.mark.parametrize("name", ["a\x00b.csv", "line\nbreak.csv", "esc\x1b[31m.csv", "c1\x85.csv", "x" * 256])
+def test_a_file_name_with_control_characters_or_too_long_is_refused_with_a_message(name):
+    from core.errors import DataError
+    from core.uploads import check_file_name
+
+    with pytest.raises(DataError) as err:
+        check_file_name(name)
+    assert err.value.code == "bad_file_name" and "Rename the file" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["판매 데이터.csv", "houses (2024).csv", "tab\tseparated.csv".replace("\t", " ")])
+def test_ordinary_file_names_pass(name):
+    from core.uploads import check_file_name
+
+    assert check_file_name(name) == name

@@ -239,3 +239,34 @@ def test_a_predict_link_opens_the_checkpoint_it_names(diabetes_ckpt, checkpoint_
     link = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     reopened = open_page("views/predict.py", query=link)
     assert names[reopened.selectbox(key="pr_choice").value] == names[other]
+
+
+def test_an_upload_never_shares_a_display_name_with_a_shared_checkpoint(diabetes_ckpt, shared):
+    """A student's upload named like the instructor's checkpoint gets a name of its own, not "diab-class (mine)"
+    beside "diab-class (shared)"."""
+    at = predict_page()
+    at.file_uploader(key="pr_upload").upload(f"{shared.stem}.pt", checkpoint.to_bytes(diabetes_ckpt)).run()
+    assert any(f"Added as {shared.stem}-2." in s.value for s in at.success), [s.value for s in at.success]
+    names = list(at.dataframe[0].value["name"])
+    assert sorted(names) == sorted([shared.stem, f"{shared.stem}-2"])
+
+
+@pytest.mark.parametrize("name", ["model\x00.pt", "model\n.pt", "x" * 300 + ".pt"])
+def test_an_upload_whose_name_has_control_characters_is_refused_and_the_page_goes_on(diabetes_ckpt, name):
+    at = predict_page()
+    at.file_uploader(key="pr_upload").upload(name, checkpoint.to_bytes(diabetes_ckpt)).run()
+    assert not at.exception and at.error
+    assert "control characters" in at.error[0].value
+    at.run()  # and again on the next rerun: a message, never an exception
+    assert not at.exception
+
+
+def test_a_hostile_upload_is_refused_in_a_child_process_with_its_reason(diabetes_ckpt):
+    from tests.hostile_checkpoints import KINDS
+
+    make, code = KINDS["config asks for 200,000 inputs"]
+    at = predict_page()
+    at.file_uploader(key="pr_upload").upload("wide.pt", make(diabetes_ckpt)).run()
+    assert not at.exception and at.error
+    assert "out of range" in at.error[0].value
+    assert any("No checkpoints yet" in i.value for i in at.info)

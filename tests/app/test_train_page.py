@@ -305,3 +305,26 @@ def test_a_date_column_is_shown_as_a_date_with_its_format(lang, role, words):
     if lang == "en":
         assert any("So X_train has 6 columns, the model's inputs: 2 numeric, 4 from dates" in c.value
                    for c in at.caption)
+
+
+def test_a_session_holds_one_uploaded_table_and_lets_the_old_one_go():
+    """An upload's table and split are the session's, one at a time: a new file replaces the old one's (a
+    server-wide cache kept every student's files after their tabs had closed)."""
+    at = train_page()
+    at.radio(key="tr_source").set_value("csv").run()
+    at.file_uploader[0].upload("houses.csv", CSV.encode(), "text/csv").run()
+    held = at.session_state["_one_per_session"]
+    assert held["upload_table"][1].name == "houses.csv" and held["upload_prepared"][1].n_features > 0
+    other = CSV.replace("price", "value")
+    at.file_uploader[0].upload("flats.csv", other.encode(), "text/csv").run()
+    held = at.session_state["_one_per_session"]
+    assert held["upload_table"][1].name == "flats.csv"
+    assert held["upload_prepared"][1].info["target"] == "value"
+    assert set(held) <= {"upload_table", "upload_prepared"}
+
+
+def test_a_file_of_the_wrong_kind_is_refused_by_its_name():
+    at = train_page()
+    at.radio(key="tr_source").set_value("csv").run()
+    at.file_uploader[0].upload("houses.xlsx", CSV.encode(), "application/octet-stream").run()
+    assert not at.exception and any(".csv, .txt" in e.value for e in at.error)
