@@ -31,8 +31,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(missing), reason=miss
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    with app_server() as url, chromium() as browser:
+def browser():
+    with chromium() as b:  # one Playwright per module: a second one inside the first's event loop fails
+        yield b
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser):
+    with app_server() as url:
         context = new_context(browser, viewport={"width": 1280, "height": 2200}, locale="en-US")
         page = context.new_page()
         yield url, page
@@ -69,10 +75,10 @@ STATUS_WATCH_JS = """(() => { window.__status = null; new MutationObserver(() =>
     window.__status = performance.now(); }).observe(document, {childList: true, subtree: true}); })()"""
 
 
-def test_a_wait_on_a_fresh_server_says_it_is_working():
+def test_a_wait_on_a_fresh_server_says_it_is_working(browser):
     """The first page of a fresh server waits seconds for torch and the data (more on a busy one): Streamlit's running
     indicator says so, instead of grey skeletons alone (this app once hid it with toolbarMode = "minimal")."""
-    with app_server() as url, chromium() as browser:
+    with app_server() as url:
         context = new_context(browser, viewport={"width": 1280, "height": 900}, locale="en-US")
         context.add_init_script(STATUS_WATCH_JS)
         page = context.new_page()
