@@ -37,6 +37,7 @@ class _ShowDefaults(argparse.HelpFormatter):
 def parser(prog: str | None = None) -> argparse.ArgumentParser:
     from core.data import BUILTIN, DataConfig
     from core.training.device import DEVICE_CHOICES
+    from core.training.lr_finder import LRFinderConfig
     from core.training.model import ACTIVATIONS, ModelConfig
     from core.training.optim import OPTIMIZERS
     from core.training.trainer import TrainConfig
@@ -46,36 +47,45 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
 
     model, training, split = ModelConfig(), TrainConfig(), DataConfig()  # the defaults live there, and only there
-    train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint",
+    common = argparse.ArgumentParser(add_help=False)  # the data and the model: train and lr-find alike
+    common.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}, or the path of a CSV file")
+    common.add_argument("--target", help="the column to predict (required for a CSV)")
+    common.add_argument("--batch-size", type=int, default=training.batch_size, help="rows per optimizer step")
+    common.add_argument("--optimizer", choices=OPTIMIZERS, default=training.optimizer, help="the optimizer")
+    common.add_argument("--hidden", type=_hidden, default=model.hidden, help="hidden layer sizes, e.g. 128,128")
+    common.add_argument("--activation", choices=list(ACTIVATIONS), default=model.activation,
+                        help="the activation after each hidden layer")
+    common.add_argument("--dropout", type=float, default=model.dropout,
+                        help="probability of zeroing a hidden unit while training")
+    common.add_argument("--test-size", type=float, default=split.test_size, help="share of rows held out for testing")
+    common.add_argument("--exclude", nargs="+", default=list(split.exclude), metavar="COLUMN",
+                        help="columns to leave out of the features (e.g. the target's own parts)")
+    common.add_argument("--keep", nargs="+", default=list(split.keep), metavar="COLUMN",
+                        help="columns to use as features even though they look like identifiers")
+    common.add_argument("--seed", type=int, default=training.seed, help="seeds the split, the weights and shuffling")
+    common.add_argument("--device", choices=DEVICE_CHOICES, default=training.device,
+                        help="auto: CUDA, then MPS, else the CPU")
+    common.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    common.add_argument("--json", action="store_true", help="print one JSON object with the results on stdout")
+    common.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint", parents=[common],
                            formatter_class=_ShowDefaults)
-    train.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}, or the path of a CSV file")
-    train.add_argument("--target", help="the column to predict (required for a CSV)")
     train.add_argument("--epochs", type=int, default=training.epochs, help="passes over the training rows")
-    train.add_argument("--batch-size", type=int, default=training.batch_size, help="rows per optimizer step")
     train.add_argument("--lr", type=float, default=training.lr, help="learning rate")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, default=training.optimizer, help="the optimizer")
-    train.add_argument("--hidden", type=_hidden, default=model.hidden, help="hidden layer sizes, e.g. 128,128")
-    train.add_argument("--activation", choices=list(ACTIVATIONS), default=model.activation,
-                       help="the activation after each hidden layer")
-    train.add_argument("--dropout", type=float, default=model.dropout,
-                       help="probability of zeroing a hidden unit while training")
-    train.add_argument("--test-size", type=float, default=split.test_size, help="share of rows held out for testing")
-    train.add_argument("--exclude", nargs="+", default=list(split.exclude), metavar="COLUMN",
-                       help="columns to leave out of the features (e.g. the target's own parts)")
-    train.add_argument("--keep", nargs="+", default=list(split.keep), metavar="COLUMN",
-                       help="columns to use as features even though they look like identifiers")
-    train.add_argument("--seed", type=int, default=training.seed, help="seeds the split, the weights and shuffling")
-    train.add_argument("--device", choices=DEVICE_CHOICES, default=training.device,
-                       help="auto: CUDA, then MPS, else the CPU")
-    train.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     train.add_argument("--max-steps", type=int, default=training.max_steps,
                        help="stop after this many optimizer steps (0: no limit)")
     train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
     train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
-    train.add_argument("--json", action="store_true", help="print one JSON object with the results on stdout")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.add_argument("--no-baselines", action="store_true",
                        help="skip the mean, linear and gradient-boosting baselines on the same split")
+
+    finder, ranges = sub.add_parser("lr-find", parents=[common], formatter_class=_ShowDefaults,
+                                    help="the learning-rate range test: a rate to start from for these settings"), \
+        LRFinderConfig()
+    finder.add_argument("--start-lr", type=float, default=ranges.start_lr, help="the rate of the first step")
+    finder.add_argument("--end-lr", type=float, default=ranges.end_lr, help="the rate of the last step")
+    finder.add_argument("--steps", type=int, default=ranges.steps, help="steps from the first rate to the last")
 
     predict = sub.add_parser("predict", help="predict with a saved checkpoint")
     predict.add_argument("--checkpoint", required=True, help="a checkpoint file, or a name in the checkpoint folder")
@@ -93,10 +103,9 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
 
 def cmd_train(args) -> int:
-    from core import checkpoint, data
+    from core import checkpoint
     from core.training.baselines import baselines
     from core.training.callbacks import ProgressBar
-    from core.training.model import ModelConfig
     from core.training.run import set_threads
     from core.training.trainer import TrainConfig, Trainer, config_dict
 
@@ -105,19 +114,7 @@ def cmd_train(args) -> int:
     set_threads(args.threads)
     train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                                seed=args.seed, device=args.device, max_steps=args.max_steps)
-    table = _read(args.dataset, args.target, quiet=args.quiet)
-    if table.target is None:
-        columns = ", ".join(map(str, table.frame.columns))
-        raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
-    with _stages(args.quiet) as on_stage:
-        prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed,
-                                                        exclude=args.exclude, keep=args.keep), on_stage)
-    for warning in prepared.report["warnings"]:
-        print(f"warning: {warning['message']}", file=sys.stderr)
-        if warning["code"] == "leak":
-            print(f"  to leave them out: --exclude {' '.join(warning['columns'])}", file=sys.stderr)
-    model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
-                               dropout=args.dropout)
+    table, prepared, model_config = _data_and_model(args)
     callbacks = [] if args.quiet else [ProgressBar()]
     trainer = Trainer(model_config, train_config, callbacks)
     try:
@@ -132,6 +129,57 @@ def cmd_train(args) -> int:
                                              result=result), args.out)
     summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
     print(json.dumps(summary) if args.json else _train_text(summary))
+    return 0
+
+
+def _data_and_model(args):
+    """The table, its prepared split (warnings on stderr) and the model's config, from the options train and
+    lr-find share."""
+    from core import data
+    from core.training.model import ModelConfig
+
+    table = _read(args.dataset, args.target, quiet=args.quiet)
+    if table.target is None:
+        columns = ", ".join(map(str, table.frame.columns))
+        raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
+    with _stages(args.quiet) as on_stage:
+        prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed,
+                                                        exclude=args.exclude, keep=args.keep), on_stage)
+    for warning in prepared.report["warnings"]:
+        print(f"warning: {warning['message']}", file=sys.stderr)
+        if warning["code"] == "leak":
+            print(f"  to leave them out: --exclude {' '.join(warning['columns'])}", file=sys.stderr)
+    model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
+                               dropout=args.dropout)
+    return table, prepared, model_config
+
+
+def cmd_lr_find(args) -> int:
+    """The range test on the training rows: the suggested rate, and the loss at every tenth step."""
+    from core.training.lr_finder import LRFinderConfig, find_lr
+    from core.training.run import set_threads
+    from core.training.trainer import TrainConfig
+
+    if args.threads < 1:
+        raise ConfigError("--threads must be at least 1.")
+    set_threads(args.threads)
+    train_config = TrainConfig(batch_size=args.batch_size, optimizer=args.optimizer, seed=args.seed,
+                               device=args.device)
+    finder = LRFinderConfig(start_lr=args.start_lr, end_lr=args.end_lr, steps=args.steps)
+    _, prepared, model_config = _data_and_model(args)
+    result = find_lr(prepared, model_config, train_config, finder)
+    if args.json:
+        print(json.dumps({**result.to_dict(), "steps": len(result.lrs)}))
+        return 0
+    for i in range(0, len(result.lrs), max(1, len(result.lrs) // 10)):
+        print(f"  lr {result.lrs[i]:9.2e}  loss {result.losses[i]:.4f} (MSE of the standardised target)")
+    ended = "the loss diverged" if result.stopped_early else f"it reached {finder.end_lr:g}"
+    print(f"{len(result.lrs)} steps from {finder.start_lr:g} until {ended}.")
+    if result.suggestion is None:
+        print("The loss never fell: no rate to suggest. Check the data, or widen --start-lr/--end-lr.")
+    else:
+        print(f"Suggested learning rate: {result.suggestion:.2g} (a tenth of where the loss was lowest); "
+              f"train with --lr {result.suggestion:.2g}.")
     return 0
 
 
@@ -293,7 +341,8 @@ def main(argv=None, prog: str | None = None) -> int:
     """Run one command; returns the exit status. ``prog``: the name ``--help`` shows (default: how it was called)."""
     args = parser(prog).parse_args(argv)
     try:
-        return {"train": cmd_train, "predict": cmd_predict, "list": cmd_list}[args.command](args)
+        return {"train": cmd_train, "lr-find": cmd_lr_find, "predict": cmd_predict,
+                "list": cmd_list}[args.command](args)
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

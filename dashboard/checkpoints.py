@@ -1,7 +1,6 @@
 """Checkpoints as the pages see them: the class's shared folder (read-only here) plus this session's own."""
 
 import hashlib
-import threading
 from pathlib import Path
 
 import streamlit as st
@@ -64,12 +63,12 @@ def clean_leftovers() -> int:
 
 
 @st.cache_resource(show_spinner=False)
-def _checker() -> threading.Thread:
-    """The upload checker's fork server, started once per server in the background (it imports torch: seconds),
-    so that the first upload's check takes a fork, not a start."""
-    thread = threading.Thread(target=isolate.warm, name="checkpoint-checker", daemon=True)
-    thread.start()
-    return thread
+def _checker() -> bool:
+    """The upload checker's fork server, started once per server when the Predict page first shows: starting it
+    takes milliseconds here (on this script's thread, which may swap ``__main__``), and it imports torch in its own
+    process meanwhile, so the first upload's check takes a fork, not a start."""
+    isolate.warm()
+    return True
 
 
 def warm_checker() -> None:
@@ -78,7 +77,7 @@ def warm_checker() -> None:
 
 def check_upload(raw: bytes) -> dict:
     """An uploaded file checked in a child process with its own memory and time limits, then loaded."""
-    _checker().join()
+    _checker()
     return checkpoint.load_untrusted(raw)
 
 

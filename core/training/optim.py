@@ -29,6 +29,13 @@ class _Lean:
         for p in self.params:
             p.grad = None
 
+    def set_lr(self, lr: float):
+        """A new learning rate from the next step on (a schedule, the learning-rate finder)."""
+        self.lr = lr
+        if self.fallback is not None:
+            for group in self.fallback.param_groups:
+                group["lr"] = lr
+
     def _grads(self):
         grads = [p.grad for p in self.params]
         if any(g is None for g in grads):  # a parameter the loss did not reach
