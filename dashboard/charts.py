@@ -184,3 +184,16 @@ def curves_csv(run) -> bytes:
                                                          "test_mae")}} for h in run.history]
     rows.sort(key=lambda r: (r["step"] or 0, r["kind"] == "epoch"))
     return pd.DataFrame(rows, columns=list(CURVE_COLUMNS)).to_csv(index=False).encode()
+
+
+def lr_finder_figure(lrs: list[float], losses: list[float], suggestion: float | None, words: dict) -> go.Figure:
+    """The range test's smoothed loss against the learning rate (log axis), with the suggested rate marked."""
+    data = [{"type": "scatter", "x": lrs, "y": losses, "mode": "lines", "name": words["loss"]}]
+    layout = {"title": chart_title(words["title"]), "height": 340, "showlegend": False, **LAYOUT,
+              "xaxis": {"type": "log", "title": {"text": words["lr"]}}, "yaxis": {"title": {"text": words["loss"]}}}
+    if suggestion is not None:
+        layout["shapes"] = [{"type": "line", "x0": suggestion, "x1": suggestion, "yref": "paper", "y0": 0, "y1": 1,
+                             "line": {"dash": "dot", "color": "green"}}]
+        layout["annotations"] = [{"x": math.log10(suggestion), "yref": "paper", "y": 1, "showarrow": False,
+                                  "text": words["suggested"], "xanchor": "left", "font": {"color": "green"}}]
+    return go.Figure(data=data, layout=layout)

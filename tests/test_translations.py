@@ -514,10 +514,12 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
             checkpoint.load(make(_ckpt_dict()))
         except CheckpointError as err:
             found |= {err.template, err.advice}
+    from core.training.lr_finder import LRFinderConfig
     from core.uploads import CSV_TYPES, check_file_name
 
     for attempt in (lambda: check_file_name("a\x00.csv"), lambda: check_file_name("a.exe", CSV_TYPES),
-                    lambda: checkpoint.sanitize_name("two\nlines")):  # names a crafted request sends
+                    lambda: checkpoint.sanitize_name("two\nlines"),  # names a crafted request sends
+                    lambda: LRFinderConfig(steps=5)):
         try:
             attempt()
         except PlaygroundError as err:

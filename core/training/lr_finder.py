@@ -44,6 +44,7 @@ class LRFinderResult:
     raw: list  # the loss of each step's batch
     suggestion: float | None  # None when the loss never fell
     stopped_early: bool  # ended on divergence before end_lr
+    status: str = "finished"  # as a TrainResult's, for the pool that ran it
 
     def to_dict(self) -> dict:
         return {"lrs": self.lrs, "losses": self.losses, "raw": self.raw, "suggestion": self.suggestion,

@@ -26,6 +26,7 @@ class Job:
     train_config: TrainConfig
     threads: int = 1  # torch threads in the worker: one per run keeps runs from slowing each other
     baselines: bool = False  # also fit the baselines on the same split, in the worker (core.baselines)
+    task: str = "train"  # or "lr_find": the learning-rate range test on these settings (core/training/lr_finder.py)
 
 
 def set_threads(threads: int) -> None:
@@ -45,6 +46,11 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
     set_threads(job.threads)
     sinks = [EventSink(emit), *callbacks] + ([StopOnEvent(stop)] if stop is not None else [])
     try:
+        if job.task == "lr_find":  # seconds of steps, no epochs: its result is the curve and the suggestion
+            from core.training.lr_finder import find_lr
+
+            emit(events.done(find_lr(job.prepared, job.model_config, job.train_config), None))
+            return
         result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)
     except PlaygroundError as err:
         emit(events.error(str(err), code=err.code, params=err.params, template=err.template, advice=err.advice))

@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from core.errors import PlaygroundError
-from dashboard import microscope_panel, run_panels, runs, train_panels
+from dashboard import lr_finder_panel, microscope_panel, run_panels, runs, train_panels
 from dashboard.i18n import _, show_error
 from dashboard.sidebar import seed
 
@@ -26,6 +26,8 @@ if start and prepared is not None:
         runs.start(prepared, model_config, train_config, choices.settings(prepared, model_config, train_config))
     except PlaygroundError as err:
         show_error(err)
+if prepared is not None:
+    lr_finder_panel.draw(prepared, choices, seed())
 
 st.header(_("3. Training"))
 run_panels.live_panel()

@@ -328,3 +328,30 @@ def test_a_file_of_the_wrong_kind_is_refused_by_its_name():
     at.radio(key="tr_source").set_value("csv").run()
     at.file_uploader[0].upload("houses.xlsx", CSV.encode(), "application/octet-stream").run()
     assert not at.exception and any(".csv, .txt" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_range_test_runs_in_a_worker_and_its_suggestion_is_one_click_from_the_form(lang):
+    from dashboard.i18n import translate
+    from dashboard.lr_finder_panel import nearest_rate
+
+    at = train_page(lang)
+    at.radio(key="tr_source").set_value("diabetes").run()
+    at.button(key="tr_lr_find_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    poll(at, lambda a: any(b.key == "tr_lr_use" for b in a.button), timeout=120)
+    lead = translate("Suggested learning rate: **{lr}** ({steps} steps{ended}).", lang, lr="", steps="", ended="")
+    said = [s.value for s in at.success if s.value.startswith(lead.split("**")[0])]
+    assert said, [s.value for s in at.success]
+    suggestion = float(said[0].split("**")[1].replace(",", ""))
+    assert 1e-7 < suggestion < 10
+    at.button(key="tr_lr_use").click().run()
+    assert at.select_slider(key="tr_lr").value == nearest_rate(suggestion)  # the form now holds that rate
+    assert not runs_listed(at)  # the range test never joins the session's runs
+
+
+def runs_listed(at) -> list:
+    from dashboard import runs
+
+    owner = at.session_state["browser"]  # this session's browser id: the owner of its runs
+    return runs.pool().runs_of(owner)
