@@ -191,6 +191,7 @@ def lr_finder_figure(lrs: list[float], losses: list[float], suggestion: float | 
     data = [{"type": "scatter", "x": lrs, "y": losses, "mode": "lines", "name": words["loss"]}]
     layout = {"title": chart_title(words["title"]), "height": 340, "showlegend": False, **LAYOUT,
               "xaxis": {"type": "log", "title": {"text": words["lr"]}}, "yaxis": {"title": {"text": words["loss"]}}}
+    layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"] = log_ticks(lrs)  # 1e-07 … 10, not "100n 2 5 1μ"
     if suggestion is not None:
         layout["shapes"] = [{"type": "line", "x0": suggestion, "x1": suggestion, "yref": "paper", "y0": 0, "y1": 1,
                              "line": {"dash": "dot", "color": "green"}}]

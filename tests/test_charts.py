@@ -99,3 +99,11 @@ def test_figures_read_without_exponents_and_with_thousands_separators(value, sho
     from dashboard.i18n import readable
 
     assert readable(value) == shown
+
+
+def test_the_range_tests_chart_labels_its_rates_as_numbers_and_marks_the_suggestion():
+    lrs = [1e-7 * 1.2 ** i for i in range(90)]
+    figure = charts.lr_finder_figure(lrs, [1.0] * 90, 1e-3, {"title": "t", "lr": "lr", "loss": "loss",
+                                                               "suggested": "suggested"})
+    assert list(figure.layout.xaxis.ticktext) == ["1e-07", "1e-06", "1e-05", "0.0001", "0.001", "0.01", "0.1", "1"]
+    assert figure.layout.shapes[0].x0 == 1e-3 and figure.layout.annotations[0].text == "suggested"
