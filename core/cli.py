@@ -77,6 +77,8 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help="stop after this many optimizer steps (0: no limit)")
     train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
     train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
+    train.add_argument("--script", metavar="FILE", help="also write the plain PyTorch script of this run (.py)")
+    train.add_argument("--notebook", metavar="FILE", help="also write it as a Jupyter notebook (.ipynb)")
     train.add_argument("--no-baselines", action="store_true",
                        help="skip the mean, linear and gradient-boosting baselines on the same split")
 
@@ -128,8 +130,28 @@ def cmd_train(args) -> int:
                                              train_config=config_dict(train_config), prepared=prepared,
                                              result=result), args.out)
     summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
+    summary |= _write_code(args, prepared, model_config, train_config)
     print(json.dumps(summary) if args.json else _train_text(summary))
     return 0
+
+
+def _write_code(args, prepared, model_config, train_config) -> dict:
+    """The run as a script and/or a notebook, where --script/--notebook ask for them; their paths for the summary."""
+    from core.training.notebook import training_notebook
+    from core.training.script import training_script
+
+    if not (args.script or args.notebook):
+        return {}
+    source = "csv" if prepared.info["name"].lower().endswith((".csv", ".txt")) else args.dataset
+    script = training_script(source, prepared.info["target"], model_config, train_config,
+                             test_size=prepared.info["test_size"],
+                             csv_path=args.dataset if source == "csv" else None)
+    written = {}
+    for key, path, text in (("script", args.script, script), ("notebook", args.notebook, None)):
+        if path:
+            Path(path).write_text(text if text is not None else training_notebook(script), encoding="utf-8")
+            written[key] = str(path)
+    return written
 
 
 def _data_and_model(args):
@@ -250,6 +272,7 @@ def _train_text(s: dict) -> str:
         elif column["role"] not in ("numeric", "categorical", "target"):
             lines.append(f"Left out {column['column']!r}: {column['reason']}.")
     lines.append(f"Saved checkpoint: {s['checkpoint']}")
+    lines += [f"Wrote the {kind}: {s[kind]}" for kind in ("script", "notebook") if kind in s]
     return "\n".join(lines)
 
 

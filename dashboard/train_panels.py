@@ -9,6 +9,7 @@ import streamlit as st
 from core.data import DataConfig, default_target
 from core.errors import PlaygroundError
 from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
+from core.training.notebook import training_notebook
 from core.training.optim import OPTIMIZERS
 from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
@@ -252,4 +253,12 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
         csv = source == "csv"
         script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
                                  csv_path=prepared.info["name"] if csv else None)
-        st.code(comments_in(script, lambda c: _(c) if c in COMMENTS else c), language="python")
+        shown = comments_in(script, lambda c: _(c) if c in COMMENTS else c)
+        st.code(shown, language="python")
+        py_col, nb_col = st.columns(2)
+        py_col.download_button(_("Download the script (`.py`)"), shown, file_name="train_mlp.py", mime="text/x-python",
+                               on_click="ignore", width="stretch")
+        nb_col.download_button(_("Download as a notebook (`.ipynb`)"), lambda: training_notebook(shown),
+                               file_name="train_mlp.ipynb", mime="application/x-ipynb+json", on_click="ignore",
+                               width="stretch", help=_("The same code in cells, one per section, for Jupyter or "
+                                                       "Colab: it repeats this page's run with the same seed."))
