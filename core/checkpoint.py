@@ -26,6 +26,7 @@ import re
 import socket
 import struct
 import tempfile
+import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,17 +34,9 @@ from pathlib import Path
 import torch
 
 from core import isolate
-from core.checkpoint_checks import (  # noqa: F401  (the limits and ONLY_OURS, re-exported: callers read them here)
+from core.checkpoint_checks import (  # noqa: F401  (ONLY_OURS re-exported: callers read it here)
     _REQUIRED,
     MAX_BYTES,
-    MAX_CATEGORIES,
-    MAX_ENTRIES,
-    MAX_FEATURES,
-    MAX_HISTORY,
-    MAX_METADATA,
-    MAX_METADATA_OPS,
-    MAX_TEXT,
-    MAX_UNPACKED,
     ONLY_OURS,
     _check_archive,
     _config,
@@ -185,8 +178,6 @@ def clean_partials(directory=None, older_than: float = STALE_PARTIAL) -> int:
     """Remove the partial files that killed saves left in the folder and its sessions' folders, as PostgreSQL clears
     its temporary files at start: one whose writer (this host, its pid) is gone at once, any other once it is older
     than ``older_than`` (another server sharing the folder may be saving it now). Returns how many were removed."""
-    import time
-
     folder, removed, now = checkpoint_dir(directory), 0, time.time()
     for path in [*folder.glob(PARTIAL), *folder.glob(f"*/*/{PARTIAL}")]:
         try:

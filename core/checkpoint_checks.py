@@ -130,11 +130,12 @@ def _within_limits(obj: dict) -> None:
         value = obj.get(field)
         if isinstance(value, dict | list) and len(value) > MAX_ENTRIES:
             raise _refuse(LIMIT, "too_long", field=field, count=len(value), limit=MAX_ENTRIES)
-    longest = max((len(t) for t in _texts(obj)), default=0)
+    texts = list(_texts(obj))  # walked twice: lengths first, so no letter of a giant name is read
+    longest = max(map(len, texts), default=0)
     if longest > MAX_TEXT:
         raise _refuse(N_("The checkpoint holds a name of {count:,} letters; names in a checkpoint of this app have "
                          "at most {limit:,}."), "too_long", count=longest, limit=MAX_TEXT)
-    if any(has_control_characters(t) for t in _texts(obj)):
+    if any(has_control_characters(t) for t in texts):
         raise _refuse(N_("The checkpoint holds a name with control characters (such as NUL), which no checkpoint "
                          "of this app has."), "bad_name")
 
@@ -233,8 +234,6 @@ def _config(checkpoint: dict) -> ModelConfig:
         raise CheckpointError(N_("The checkpoint's weights do not fit its model configuration ({detail}). It was "
                                  "saved by a different architecture or edited."), code="architecture",
                               detail=str(err)[:300] or type(err).__name__) from None
-    except CheckpointError:
-        raise
     except Exception as err:  # ConfigError from a tampered config
         raise CheckpointError(N_("The checkpoint's model configuration is invalid: {detail}"), code="architecture",
                               detail=str(err)) from None

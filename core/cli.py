@@ -108,12 +108,9 @@ def cmd_train(args) -> int:
     from core import checkpoint
     from core.training.baselines import baselines
     from core.training.callbacks import ProgressBar
-    from core.training.run import set_threads
     from core.training.trainer import TrainConfig, Trainer, config_dict
 
-    if args.threads < 1:
-        raise ConfigError("--threads must be at least 1.")
-    set_threads(args.threads)
+    _threads(args)
     train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
                                seed=args.seed, device=args.device, max_steps=args.max_steps)
     table, prepared, model_config = _data_and_model(args)
@@ -154,6 +151,14 @@ def _write_code(args, prepared, model_config, train_config) -> dict:
     return written
 
 
+def _threads(args) -> None:
+    from core.training.run import set_threads
+
+    if args.threads < 1:
+        raise ConfigError("--threads must be at least 1.")
+    set_threads(args.threads)
+
+
 def _data_and_model(args):
     """The table, its prepared split (warnings on stderr) and the model's config, from the options train and
     lr-find share."""
@@ -179,12 +184,9 @@ def _data_and_model(args):
 def cmd_lr_find(args) -> int:
     """The range test on the training rows: the suggested rate, and the loss at every tenth step."""
     from core.training.lr_finder import LRFinderConfig, find_lr
-    from core.training.run import set_threads
     from core.training.trainer import TrainConfig
 
-    if args.threads < 1:
-        raise ConfigError("--threads must be at least 1.")
-    set_threads(args.threads)
+    _threads(args)
     train_config = TrainConfig(batch_size=args.batch_size, optimizer=args.optimizer, seed=args.seed,
                                device=args.device)
     finder = LRFinderConfig(start_lr=args.start_lr, end_lr=args.end_lr, steps=args.steps)

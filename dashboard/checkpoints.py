@@ -1,6 +1,5 @@
 """Checkpoints as the pages see them: the class's shared folder (read-only here) plus this session's own."""
 
-import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -9,7 +8,7 @@ from core import checkpoint, isolate
 from core.errors import N_, CheckpointError
 from core.predict import Predictor
 from core.uploads import CSV_TYPES, check_file_name
-from dashboard import state
+from dashboard import datasets, state
 from dashboard.i18n import _, lang, message_text
 from dashboard.identity import browser
 
@@ -63,7 +62,7 @@ def clean_leftovers() -> int:
 
 
 @st.cache_resource(show_spinner=False)
-def _checker() -> bool:
+def warm_checker() -> bool:
     """The upload checker's fork server, started once per server when the Predict page first shows: starting it
     takes milliseconds here (on this script's thread, which may swap ``__main__``), and it imports torch in its own
     process meanwhile, so the first upload's check takes a fork, not a start."""
@@ -71,13 +70,9 @@ def _checker() -> bool:
     return True
 
 
-def warm_checker() -> None:
-    _checker()
-
-
 def check_upload(raw: bytes) -> dict:
     """An uploaded file checked in a child process with its own memory and time limits, then loaded."""
-    _checker()
+    warm_checker()
     return checkpoint.load_untrusted(raw)
 
 
@@ -131,6 +126,6 @@ def score(raw: bytes, name: str, path: str):
     again. Held by the session (one scored file at a time), released with it."""
     check_file_name(name, CSV_TYPES)
     stat = Path(path).stat()
-    key = (hashlib.sha256(raw).hexdigest(), name, path, stat.st_mtime, stat.st_size, lang())
+    key = (datasets.digest(raw), name, path, stat.st_mtime, stat.st_size, lang())
     return state.one_per_session("scored_rows", key, lambda: _score(raw, name, path, stat.st_mtime, stat.st_size,
                                                                        lang()))

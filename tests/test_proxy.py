@@ -28,6 +28,7 @@ from tests.browser.harness import (
     go_to,
     main,
     new_context,
+    stop,
     wait_until_idle,
     widget,
 )
@@ -128,11 +129,7 @@ def nginx(folder: Path, upstream: str, timeout: float = 10.0):
             time.sleep(0.05)
         yield f"https://{HOST}:{https}", f"http://{HOST}:{http}", cert
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(folder / "error.log", ARTIFACTS / "nginx-error.log")
     # [error] lines are requests nginx refused (the oversized upload); worse ones are nginx failing at its own job

@@ -172,22 +172,15 @@ class ProcessEngine(Engine):
         conn, sentinel = worker.conn, worker.process.sentinel
         while True:
             ready = wait([conn, sentinel], timeout=1.0)
-            if conn in ready:
-                try:
-                    kind, body = conn.recv()
-                except (EOFError, OSError):  # the pipe closed, mid-message or not: the worker is gone
-                    break
-                self._handle(worker, kind, body)
-            elif sentinel in ready:
-                while True:  # what it sent before it died still counts
-                    try:
-                        if not conn.poll():
-                            break
-                        kind, body = conn.recv()
-                    except (EOFError, OSError):
-                        break
-                    self._handle(worker, kind, body)
+            if not ready:
+                continue
+            try:
+                if conn not in ready and not conn.poll():
+                    break  # the process is gone, and what it sent before it died has all been read
+                kind, body = conn.recv()
+            except (EOFError, OSError):  # the pipe closed, mid-message or not: the worker is gone
                 break
+            self._handle(worker, kind, body)
         worker.process.join(timeout=5)
         with self.lock:
             if worker in self.all:

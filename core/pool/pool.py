@@ -70,6 +70,7 @@ class RunState:
 WORKER_DIED = N_("The training process ended unexpectedly (it may have run out of memory). Try a smaller model or "
                  "data set.")
 NO_RESULT = N_("The training process finished this run without reporting a result. Start it again.")
+FAILURES = {"worker_died": WORKER_DIED, "no_result": NO_RESULT}  # a run's error code → its sentence
 
 
 class TrainingPool:
@@ -198,15 +199,14 @@ class TrainingPool:
             run = self._runs.get(run_id)
             if run is not None and run.active:
                 if error is not None:  # WorkerDied, or an engine's own failure: the run cannot report any more
-                    self._fail(run, WORKER_DIED if isinstance(error, WorkerDied) else NO_RESULT)
+                    self._fail(run, "worker_died" if isinstance(error, WorkerDied) else "no_result")
                 else:  # its final event is on its way (the pump applies it), or it never comes: the watchdog waits
                     self._quiet[run_id] = time.monotonic()
             self._release(run_id)
 
-    def _fail(self, run: RunState, template: str):
-        code = "worker_died" if template == WORKER_DIED else "no_result"
+    def _fail(self, run: RunState, code: str):
         run.state, run.ended = "error", time.time()
-        run.error = events.payload(events.error(template, code=code, template=template))
+        run.error = events.payload(events.error(FAILURES[code], code=code, template=FAILURES[code]))
 
     def _watch(self):
         """A run whose worker is done with it and that still has no final event after QUIET_END seconds gets an
@@ -218,7 +218,7 @@ class TrainingPool:
                 if run is None or not run.active:
                     del self._quiet[run_id]
                 elif now - since > QUIET_END:
-                    self._fail(run, NO_RESULT)
+                    self._fail(run, "no_result")
                     del self._quiet[run_id]
 
     def _release(self, run_id: str):

@@ -60,12 +60,17 @@ def app_server(env: dict | None = None, timeout: float = 60.0):
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
+
+
+def stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """End a server started for a test: SIGTERM, then SIGKILL if it has not ended within ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @contextmanager
