@@ -12,9 +12,12 @@ import zlib
 
 import torch
 
+from core.data import transforms
 from core.data.dates import KNOWN_FORMATS, PARTS
+from core.data.preprocessing import n_numeric
+from core.data.transforms import MAX_QUANTILES
 from core.errors import N_, CheckpointError
-from core.training.model import ModelConfig
+from core.training.model import MLP, ModelConfig
 from core.uploads import has_control_characters
 
 MAX_BYTES = 200 * 1024 * 1024  # far above any MLP this app trains; refuses giant uploads before unpickling
@@ -121,6 +124,12 @@ def _within_limits(obj: dict) -> None:
     for field, value in lists.items():
         if isinstance(value, list | tuple | dict | str) and len(value) > limits.get(field, MAX_FEATURES):
             raise _refuse(LIMIT, "too_long", field=field, count=len(value), limit=limits.get(field, MAX_FEATURES))
+    quantiles = pre.get("feature_transform", {}).get("quantiles", []) if isinstance(pre.get("feature_transform"),
+                                                                                         dict) else []
+    if isinstance(quantiles, list) and (len(quantiles) > MAX_QUANTILES or any(
+            isinstance(row, list) and len(row) > MAX_FEATURES for row in quantiles[:MAX_QUANTILES])):
+        raise _refuse(LIMIT, "too_long", field="preprocessing.feature_transform.quantiles", count=len(quantiles),
+                      limit=MAX_QUANTILES)
     for column in pre.get("categorical", []) if isinstance(pre.get("categorical"), list) else []:
         categories = column.get("categories") if isinstance(column, dict) else None
         if isinstance(categories, list) and len(categories) > MAX_CATEGORIES:
@@ -158,13 +167,10 @@ def _texts(obj: dict):
 
 
 def _expected_shapes(config: ModelConfig) -> dict[str, tuple[int, ...]]:
-    """The state_dict an MLP of this configuration has, worked out from the numbers alone (nothing allocated)."""
-    sizes = [config.n_features, *config.hidden]
-    shapes = {}
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        shapes[f"hidden.{i}.weight"], shapes[f"hidden.{i}.bias"] = (n_out, n_in), (n_out,)
-    shapes["out.weight"], shapes["out.bias"] = (config.n_outputs, sizes[-1]), (config.n_outputs,)
-    return shapes
+    """The state_dict an MLP of this configuration has: the model built on the meta device, which holds shapes and
+    no memory, so a configuration of any size allocates nothing here."""
+    with torch.device("meta"):
+        return {k: tuple(t.shape) for k, t in MLP(config).state_dict().items()}
 
 
 def _weights_fit(obj: dict) -> None:
@@ -220,6 +226,7 @@ def _well_formed(obj: dict) -> bool:
                                 for k in ("median", "mean", "scale", "min", "max"))
                         for d in pre.get("dates", []))
                 and all(isinstance(pre["target"][k], float | int) for k in ("mean", "scale"))
+                and transforms.well_formed(pre.get("feature_transform"), n_numeric(pre))
                 and [c["name"] for c in pre["numeric"]] + [d["name"] for d in pre.get("dates", [])]
                 + [c["name"] for c in pre["categorical"]] == obj["features"])
     except (KeyError, TypeError):

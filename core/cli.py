@@ -4,6 +4,7 @@ Progress goes to stderr, results to stdout; bad input exits with status 2 and on
 """
 
 import argparse
+import functools
 import json
 import sys
 from contextlib import contextmanager
@@ -34,33 +35,58 @@ class _ShowDefaults(argparse.HelpFormatter):
         return f"{text} (default: {shown})"
 
 
+def _preset_option(group, flag: str, help: str, **kw):
+    """An option a preset fills: no default of its own (None: the preset's value is used), and its help names each
+    preset's value."""
+    from core.training.presets import PRESETS
+
+    dest = flag.lstrip("-").replace("-", "_")
+    shown = ", ".join(f"{name}: {','.join(map(str, v[dest])) if isinstance(v[dest], tuple) else v[dest]}"
+                      for name, v in PRESETS.items())
+    group.add_argument(flag, default=None, help=f"{help} ({shown})", **kw)
+
+
 def parser(prog: str | None = None) -> argparse.ArgumentParser:
-    from core.data import BUILTIN, DataConfig
+    from core.data import BUILTIN
+    from core.data.transforms import FEATURE_TRANSFORMS
     from core.training.device import DEVICE_CHOICES
+    from core.training.embeddings import EMBEDDINGS
     from core.training.lr_finder import LRFinderConfig
-    from core.training.model import ACTIVATIONS, ModelConfig
+    from core.training.model import ACTIVATIONS
     from core.training.optim import OPTIMIZERS
+    from core.training.presets import PRESETS
+    from core.training.schedule import SCHEDULES
     from core.training.trainer import TrainConfig
 
     root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor "
                                    "and predict with saved checkpoints.")
     sub = root.add_subparsers(dest="command", required=True)
 
-    model, training, split = ModelConfig(), TrainConfig(), DataConfig()  # the defaults live there, and only there
+    training = TrainConfig()  # the defaults live in the config dataclasses (through core/training/presets.py)
     common = argparse.ArgumentParser(add_help=False)  # the data and the model: train and lr-find alike
     common.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}, or the path of a CSV file")
     common.add_argument("--target", help="the column to predict (required for a CSV)")
-    common.add_argument("--batch-size", type=int, default=training.batch_size, help="rows per optimizer step")
-    common.add_argument("--optimizer", choices=OPTIMIZERS, default=training.optimizer, help="the optimizer")
-    common.add_argument("--hidden", type=_hidden, default=model.hidden, help="hidden layer sizes, e.g. 128,128")
-    common.add_argument("--activation", choices=list(ACTIVATIONS), default=model.activation,
-                        help="the activation after each hidden layer")
-    common.add_argument("--dropout", type=float, default=model.dropout,
-                        help="probability of zeroing a hidden unit while training")
-    common.add_argument("--test-size", type=float, default=split.test_size, help="share of rows held out for testing")
-    common.add_argument("--exclude", nargs="+", default=list(split.exclude), metavar="COLUMN",
+    common.add_argument("--preset", choices=list(PRESETS), default="lecture",
+                        help="every setting below at once: lecture (the seed notebook's) or strong (the tabular "
+                        "papers' recipe); options given explicitly override it")
+    setting = functools.partial(_preset_option, common)
+    setting("--batch-size", type=int, help="rows per optimizer step")
+    setting("--optimizer", choices=OPTIMIZERS, help="the optimizer (adamw: decoupled weight decay)")
+    setting("--hidden", type=_hidden, help="hidden layer sizes, e.g. 128,128")
+    setting("--activation", choices=list(ACTIVATIONS), help="the activation after each hidden layer")
+    setting("--dropout", type=float, help="probability of zeroing a hidden unit while training")
+    setting("--embedding", choices=EMBEDDINGS, help="numerical embeddings of each number before the first layer")
+    setting("--embedding-bins", type=int, help="piecewise: bins per number; periodic: frequencies")
+    setting("--embedding-dim", type=int, help="values each embedded number becomes")
+    setting("--ensemble", type=int, help="members trained together as one batched model; predicts their mean")
+    setting("--feature-transform", choices=FEATURE_TRANSFORMS, help="after standard scaling: nothing more, robust "
+            "scaling with smooth clipping, or a quantile transform to a normal curve")
+    setting("--test-size", type=float, help="share of rows held out for testing")
+    setting("--val-size", type=float, help="share of the other rows held out for validation and early stopping "
+            "(0: none)")
+    common.add_argument("--exclude", nargs="+", default=[], metavar="COLUMN",
                         help="columns to leave out of the features (e.g. the target's own parts)")
-    common.add_argument("--keep", nargs="+", default=list(split.keep), metavar="COLUMN",
+    common.add_argument("--keep", nargs="+", default=[], metavar="COLUMN",
                         help="columns to use as features even though they look like identifiers")
     common.add_argument("--seed", type=int, default=training.seed, help="seeds the split, the weights and shuffling")
     common.add_argument("--device", choices=DEVICE_CHOICES, default=training.device,
@@ -71,8 +97,17 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint", parents=[common],
                            formatter_class=_ShowDefaults)
-    train.add_argument("--epochs", type=int, default=training.epochs, help="passes over the training rows")
-    train.add_argument("--lr", type=float, default=training.lr, help="learning rate")
+    setting = functools.partial(_preset_option, train)
+    setting("--epochs", type=int, help="passes over the training rows (at most; see --patience)")
+    setting("--lr", type=float, help="learning rate")
+    setting("--schedule", choices=SCHEDULES, help="the learning rate over the run")
+    setting("--warmup", type=float, help="share of the steps with a linear warm-up of the learning rate")
+    setting("--weight-decay", type=float, help="adam, sgd: L2 penalty; adamw: decoupled decay of the weights")
+    setting("--l1", type=float, help="L1 penalty: this × the sum of |weight| is added to the loss")
+    setting("--clip-grad", type=float, help="clip the gradients' total norm to this before each step (0: off)")
+    setting("--momentum", type=float, help="SGD's momentum")
+    setting("--patience", type=int, help="with --val-size: stop after this many epochs without a better validation "
+            "RMSE, and keep the best epoch's weights (0: train every epoch)")
     train.add_argument("--max-steps", type=int, default=training.max_steps,
                        help="stop after this many optimizer steps (0: no limit)")
     train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
@@ -111,9 +146,8 @@ def cmd_train(args) -> int:
     from core.training.trainer import TrainConfig, Trainer, config_dict
 
     _threads(args)
-    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
-                               seed=args.seed, device=args.device, max_steps=args.max_steps)
     table, prepared, model_config = _data_and_model(args)
+    train_config = TrainConfig(**_configs(args)[2], seed=args.seed, device=args.device, max_steps=args.max_steps)
     callbacks = [] if args.quiet else [ProgressBar()]
     trainer = Trainer(model_config, train_config, callbacks)
     try:
@@ -159,6 +193,15 @@ def _threads(args) -> None:
     set_threads(args.threads)
 
 
+def _configs(args) -> tuple[dict, dict, dict]:
+    """The keyword arguments of DataConfig, ModelConfig and TrainConfig: the preset's values, with the options given
+    explicitly in their place."""
+    from core.training.presets import PRESETS, split
+
+    values = PRESETS[args.preset]
+    return split(values | {k: getattr(args, k) for k in values if getattr(args, k, None) is not None})
+
+
 def _data_and_model(args):
     """The table, its prepared split (warnings on stderr) and the model's config, from the options train and
     lr-find share."""
@@ -169,15 +212,15 @@ def _data_and_model(args):
     if table.target is None:
         columns = ", ".join(map(str, table.frame.columns))
         raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
+    data_settings, model_settings, _ = _configs(args)
     with _stages(args.quiet) as on_stage:
-        prepared = data.prepare(table, data.DataConfig(test_size=args.test_size, seed=args.seed,
-                                                        exclude=args.exclude, keep=args.keep), on_stage)
+        prepared = data.prepare(table, data.DataConfig(**data_settings, seed=args.seed, exclude=args.exclude,
+                                                        keep=args.keep), on_stage)
     for warning in prepared.report["warnings"]:
         print(f"warning: {warning['message']}", file=sys.stderr)
         if warning["code"] == "leak":
             print(f"  to leave them out: --exclude {' '.join(warning['columns'])}", file=sys.stderr)
-    model_config = ModelConfig(n_features=prepared.n_features, hidden=args.hidden, activation=args.activation,
-                               dropout=args.dropout)
+    model_config = ModelConfig(**model_settings, n_features=prepared.n_features, n_numeric=prepared.n_numeric)
     return table, prepared, model_config
 
 
@@ -187,7 +230,8 @@ def cmd_lr_find(args) -> int:
     from core.training.trainer import TrainConfig
 
     _threads(args)
-    train_config = TrainConfig(batch_size=args.batch_size, optimizer=args.optimizer, seed=args.seed,
+    settings = _configs(args)[2]
+    train_config = TrainConfig(batch_size=settings["batch_size"], optimizer=settings["optimizer"], seed=args.seed,
                                device=args.device)
     finder = LRFinderConfig(start_lr=args.start_lr, end_lr=args.end_lr, steps=args.steps)
     _, prepared, model_config = _data_and_model(args)
@@ -247,12 +291,13 @@ def _train_summary(table, prepared, result, saved, baselines: list[dict] | None)
             "seconds": round(result.seconds, 3), "device": result.device, "test_mae": m["test_mae"],
             "test_rmse": m["test_rmse"], "test_r2": m["test_r2"], "test_mse": m["test_mse"],
             "train_loss": m.get("train_loss"), "n_train": prepared.info["n_train"],
-            "n_test": prepared.info["n_test"], "rows": report["rows"], "rows_used": report["rows_used"],
+            "n_test": prepared.info["n_test"], "n_val": prepared.info["n_val"], "val_rmse": m.get("val_rmse"),
+            "best_epoch": m.get("best_epoch"), "rows": report["rows"], "rows_used": report["rows_used"],
             "rows_dropped_no_target": report["rows_dropped_no_target"], "features": prepared.features,
             "dropped": [d["column"] for d in report["dropped"]],
             "columns": [{k: r[k] for k in ("column", "role", "code", "reason")} for r in report["roles"]],
             "dates": report["dates"], "excluded": prepared.info["excluded"], "kept": prepared.info["kept"],
-            "imputed": report["imputed_train"] + report["imputed_test"],
+            "imputed": report["imputed_train"] + report["imputed_test"] + report["imputed_val"],
             "warnings": [w["message"] for w in report["warnings"]],
             "baselines": [{k: b[k] for k in ("name", "label", "test_mae", "test_rmse", "test_r2")} for b in baselines]
             if baselines is not None else None,
@@ -260,9 +305,12 @@ def _train_summary(table, prepared, result, saved, baselines: list[dict] | None)
 
 
 def _train_text(s: dict) -> str:
-    lines = [f"Trained on {s['dataset']} ({s['n_train']} train / {s['n_test']} test rows, {len(s['features'])} "
+    val = f" / {s['n_val']} validation" if s["n_val"] else ""
+    lines = [f"Trained on {s['dataset']} ({s['n_train']} train{val} / {s['n_test']} test rows, {len(s['features'])} "
              f"features) for {s['epochs']} epochs in {s['seconds']:.1f} s on {s['device']}.",
              f"test MAE {s['test_mae']:.4f}  RMSE {s['test_rmse']:.4f}  R² {s['test_r2']:.4f}  ({s['target']})"]
+    if s["best_epoch"]:
+        lines.append(f"validation RMSE {s['val_rmse']:.4f}: kept epoch {s['best_epoch']}, the best on validation")
     for b in s["baselines"] or []:
         lines.append(f"  {b['label'] + ':':<24} MAE {b['test_mae']:.4f}  RMSE {b['test_rmse']:.4f}  R² "
                      f"{b['test_r2']:.4f}  (same split)")

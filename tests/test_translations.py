@@ -240,6 +240,9 @@ CASES = [
     case("hidden_text", call(parse_hidden, "128, x"), "128"),
     case("model_activation", call(ModelConfig, activation="swish"), "swish"),
     case("dropout", call(ModelConfig, dropout=1.0)),
+    case("embedding", call(ModelConfig, embedding="fourier"), "'fourier'", "piecewise"),
+    case("embedding_size", call(ModelConfig, embedding_bins=500), "128"),
+    case("ensemble", call(ModelConfig, ensemble=64), "32"),
     *([] if torch.cuda.is_available() else [case("no_cuda", call(resolve_device, "cuda"), "CUDA")]),
     # activations
     case("unknown_activation", call(activations.curves, ["swish"]), "swish"),
@@ -261,6 +264,8 @@ CASES = [
     case("lr", call(TrainConfig, lr=-1.0), "0.001"),
     case("optimizer", call(TrainConfig, optimizer="rmsprop"), "adam"),
     case("momentum", call(TrainConfig, momentum=1.0)),
+    case("schedule", call(TrainConfig, schedule="linear"), "'linear'", "cosine"),
+    case("recipe", call(TrainConfig, warmup=0.9), "0.5"),
     case("internal", internal_error),
     # checkpoints
     case("bad_name", call(checkpoint.sanitize_name, "...")),
@@ -324,6 +329,9 @@ CASES = [
     case("infinite", prepare("y", x=[float("inf")] + VARIED[1:], y=VARIED), "'x'"),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),
     case("test_size", prepare("y", data.DataConfig(test_size=0.9), x=SCRAMBLED, y=VARIED), "0.05", "0.5"),
+    case("val_size", prepare("y", data.DataConfig(val_size=0.01), x=SCRAMBLED, y=VARIED), "0.05", "64/16/20"),
+    case("feature_transform", prepare("y", data.DataConfig(feature_transform="log"), x=SCRAMBLED, y=VARIED),
+         "'log'", "quantile"),
     case("too_few_rows", prepare("y", x=SCRAMBLED[:5], y=VARIED[:5]), "5개", "20개", id="too_few_rows-file"),
     case("too_few_rows", prepare("y", x=SCRAMBLED, y=VARIED[:10] + [None] * (N - 10)), "10개", "20개",
          id="too_few_rows-targets"),

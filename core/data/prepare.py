@@ -12,9 +12,10 @@ from sklearn.model_selection import train_test_split
 from core.data import dates
 from core.data.dates import PARTS
 from core.data.leaks import find_leak
-from core.data.preprocessing import fit_preprocessing, source_columns, transform
+from core.data.preprocessing import fit_preprocessing, n_numeric, source_columns, transform
 from core.data.roles import MAX_CATEGORIES, check_names, not_a_column, plan_columns
 from core.data.table import Table
+from core.data.transforms import FEATURE_TRANSFORMS
 from core.errors import N_, DataError
 from core.messages import render
 
@@ -26,6 +27,8 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)  # the model computes in float32: 
 @dataclass
 class DataConfig:
     test_size: float = 0.2  # share of rows held out for the test split
+    val_size: float = 0.0  # share of the remaining rows held out for validation (early stopping); 0: none
+    feature_transform: str = "standard"  # after standard scaling: "standard" (nothing more), "robust" or "quantile"
     seed: int = 0  # seeds the split; the same seed gives the same split
     scale_target: bool = True  # train on a standardised target; metrics and predictions stay in its own units
     exclude: tuple[str, ...] = ()  # columns left out of the features
@@ -34,6 +37,18 @@ class DataConfig:
     def __post_init__(self):
         self.exclude, self.keep = tuple(map(str, self.exclude)), tuple(map(str, self.keep))
 
+    def check(self):
+        """Raised by ``prepare``, not on construction: a page may hold a config it has not used yet."""
+        if not 0.05 <= self.test_size <= 0.5:
+            raise DataError(N_("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five)."),
+                            code="test_size")
+        if self.val_size != 0 and not 0.05 <= self.val_size <= 0.5:
+            raise DataError(N_("The validation share must be 0 (no validation split) or between 0.05 and 0.5 of the "
+                               "training rows (0.2 with a test share of 0.2 gives 64/16/20)."), code="val_size")
+        if self.feature_transform not in FEATURE_TRANSFORMS:
+            raise DataError(N_("Unknown feature transform {name!r}; choose one of {choices}."),
+                            code="feature_transform", name=str(self.feature_transform),
+                            choices=", ".join(FEATURE_TRANSFORMS))
 
 
 @dataclass
@@ -47,10 +62,21 @@ class Prepared:
     preprocessing: dict  # plain types only: goes into the checkpoint
     report: dict  # what was used, encoded, dropped and imputed, and why
     info: dict  # name, source, target, units, row counts
+    X_val: np.ndarray | None = None  # (n_val, n_encoded): the validation split, where DataConfig.val_size asks
+    y_val: np.ndarray | None = None  # (n_val,)
 
     @property
     def n_features(self) -> int:
         return self.X_train.shape[1]
+
+    @property
+    def n_numeric(self) -> int:
+        """The matrix's first columns that are numbers (numeric columns, date parts); one-hot columns follow."""
+        return n_numeric(self.preprocessing)
+
+    @property
+    def has_validation(self) -> bool:
+        return self.X_val is not None and len(self.X_val) > 0
 
     @property
     def features(self) -> list[str]:
@@ -132,9 +158,7 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
     stage = (lambda i: on_stage(i, STAGES[i])) if on_stage else (lambda i: None)
     stage(0)
     config = config or DataConfig()
-    if not 0.05 <= config.test_size <= 0.5:
-        raise DataError(N_("The test share must be between 0.05 and 0.5 (0.2 holds out one row in five)."),
-                        code="test_size")
+    config.check()
     frame = table.frame
     y_all = _check_target(frame, table.target)
     check_names(frame, config.exclude, "exclude")
@@ -170,14 +194,22 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
             X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
     stage(1)
     X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed)
+    X_val = y_val = None
+    if config.val_size:  # from the training rows, so the test split is the same with and without validation
+        X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=config.val_size,
+                                                          random_state=config.seed)
     stage(2)
 
-    preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target)
+    preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target,
+                                      config.feature_transform, config.seed)
     stage(3)
     Xtr, imputed_train = transform(X_train, preprocessing)
     with np.errstate(over="ignore"):  # checked next
         Xte, imputed_test = transform(X_test, preprocessing)
+        Xva, imputed_val = transform(X_val, preprocessing) if X_val is not None else (None, 0)
     _check_scaled(Xte, X_test, table.frame, preprocessing)
+    if X_val is not None:
+        _check_scaled(Xva, X_val, table.frame, preprocessing)
     stage(4)
     leaks = _leak(Xtr, y_train, preprocessing, config.seed)
     n_rows = len(table.frame)
@@ -193,6 +225,7 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "warnings": _warnings(len(X_test)) + date_warnings(plan["dates"], X) + leaks,
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
+        "imputed_val": imputed_val,
         "notes": list(table.notes),
     }
     info = {
@@ -202,12 +235,16 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "units": {k: v for k, v in table.units.items() if k in features or k == table.target},
         "n_train": len(X_train),
         "n_test": len(X_test),
+        "n_val": 0 if X_val is None else len(X_val),
         "test_size": config.test_size,
+        "val_size": config.val_size,
+        "feature_transform": config.feature_transform,
         "seed": config.seed,
         "excluded": list(config.exclude),
         "kept": list(config.keep),
     }
-    return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info)
+    return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info,
+                    Xva, None if y_val is None else y_val.to_numpy(np.float32))
 
 
 def _leak(X: np.ndarray, y: pd.Series, preprocessing: dict, seed: int) -> list[dict]:

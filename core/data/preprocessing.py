@@ -11,9 +11,11 @@ import pandas as pd
 from sklearn.preprocessing import StandardScaler
 
 from core.data import dates as dates_
+from core.data import transforms
 
 
-def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool) -> dict:
+def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool,
+                      feature_transform: str = "standard", seed: int = 0) -> dict:
     """Fit the imputer, scaler and one-hot encoder on the training split; return their parameters as lists.
 
     The numbers are scikit-learn's (SimpleImputer with ``keep_empty_features``, StandardScaler, OneHotEncoder), as
@@ -22,6 +24,9 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
     ``np.nanmedian`` takes 0.4 s), and its most-frequent count walks object arrays in Python (``value_counts`` is
     pandas' hash table). A column with values only in test rows is imputed with 0, as ``keep_empty_features`` does,
     rather than skipped, which would shift every later column's parameters.
+
+    ``feature_transform`` (core/data/transforms.py) is fitted last, on the standardised training values, and saved
+    as ``feature_transform`` (absent for the lecture's ``standard``).
     """
     num, cat = plan["numeric"], plan["categorical"]
     numeric = _fit_numbers(X_train[num].to_numpy(dtype=np.float64, na_value=np.nan), num) if num else []
@@ -40,7 +45,7 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
             categories = sorted(str(c) for c in counts.index)  # OneHotEncoder's order
         categorical.append({"name": col, "fill": fill, "categories": categories})
     y = y_train.to_numpy(float)
-    return {
+    preprocessing = {
         "numeric": numeric,
         "dates": found,
         "categorical": categorical,
@@ -55,6 +60,11 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
         + [f"{d['name']}.{p['part']}" for d in found for p in d["parts"]]
         + [f"{c['name']}={v}" for c in categorical for v in c["categories"]],
     }
+    if feature_transform != "standard":
+        standardised, _ = transform(X_train, preprocessing)
+        n = n_numeric(preprocessing)
+        preprocessing["feature_transform"] = transforms.fit(standardised[:, :n], feature_transform, seed)
+    return preprocessing
 
 
 def _fit_numbers(values: np.ndarray, names, key: str = "name") -> list[dict]:
@@ -74,6 +84,11 @@ def source_columns(preprocessing: dict) -> list[str]:
     length is the matrix's width, the model's number of inputs."""
     return ([c["name"] for c in preprocessing["numeric"]] + [d["name"] for d, _ in date_parts(preprocessing)]
             + [c["name"] for c in preprocessing["categorical"] for _ in c["categories"]])
+
+
+def n_numeric(preprocessing: dict) -> int:
+    """How many of the matrix's first columns are numbers (numeric columns, then date parts); one-hot columns follow."""
+    return len(preprocessing["numeric"]) + len(date_parts(preprocessing))
 
 
 def date_parts(preprocessing: dict) -> list[tuple[dict, dict]]:
@@ -125,6 +140,9 @@ def transform(X: pd.DataFrame, preprocessing: dict) -> tuple[np.ndarray, int]:
         rows = np.flatnonzero(codes >= 0)
         matrix[rows, start + codes[rows]] = 1.0
         start += len(col["categories"])
+    if preprocessing.get("feature_transform"):
+        n = n_numeric(preprocessing)
+        matrix[:, :n] = transforms.apply(matrix[:, :n].astype(np.float64), preprocessing["feature_transform"])
     return matrix, imputed
 
 

@@ -1,4 +1,11 @@
-"""The multilayer perceptron of the lecture: ``__init__`` builds the layers, ``forward`` runs them."""
+"""The multilayer perceptron of the lecture: ``__init__`` builds the layers, ``forward`` runs them.
+
+Two options of the recipe (issue 14) extend it without changing the lecture's model (both off by default):
+numerical embeddings (core/training/embeddings.py) turn each number into a small vector before the first layer, and
+an ensemble of k members trains k independent MLPs as one batched model: each hidden layer is one ``(k, in, out)``
+weight multiplied by ``torch.baddbmm``, so k models cost about one model's Python overhead, and the prediction is
+the members' mean.
+"""
 
 import math
 from dataclasses import dataclass
@@ -7,6 +14,7 @@ import torch
 from torch import nn
 
 from core.errors import N_, ConfigError
+from core.training.embeddings import EMBEDDINGS, make_embedding
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -25,6 +33,11 @@ class ModelConfig:
     activation: str = "relu"  # a key of ACTIVATIONS
     dropout: float = 0.0  # probability of zeroing a hidden unit while training
     n_outputs: int = 1
+    embedding: str = "none"  # "none", "periodic" or "piecewise": numerical embeddings of the numeric inputs
+    embedding_dim: int = 16  # each embedded number becomes this many values
+    embedding_bins: int = 16  # piecewise: bins per number (edges from training quantiles); periodic: frequencies
+    n_numeric: int = 0  # how many of the first inputs are numbers to embed (the rest, one-hot, pass through); 0: all
+    ensemble: int = 1  # members trained together as one batched model; the prediction is their mean
 
     def __post_init__(self):
         self.hidden = tuple(int(h) for h in self.hidden)
@@ -39,6 +52,25 @@ class ModelConfig:
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError(N_("Dropout is a probability: choose a value from 0 up to (not including) 1."),
                               code="dropout")
+        if self.embedding not in EMBEDDINGS:
+            raise ConfigError(N_("Unknown embedding {name!r}; choose one of {choices}."), code="embedding",
+                              name=str(self.embedding), choices=", ".join(EMBEDDINGS))
+        if not (1 <= self.embedding_dim <= 64 and 2 <= self.embedding_bins <= 128
+                and 0 <= self.n_numeric <= self.n_features):
+            raise ConfigError(N_("Embeddings: 1 to 64 values per number and 2 to 128 bins or frequencies."),
+                              code="embedding_size")
+        if not 1 <= self.ensemble <= 32:
+            raise ConfigError(N_("An ensemble has 1 to 32 members."), code="ensemble")
+
+    @property
+    def n_embedded(self) -> int:
+        """The inputs the embedding turns into vectors (none without one)."""
+        return 0 if self.embedding == "none" else (self.n_numeric or self.n_features)
+
+    @property
+    def n_inputs(self) -> int:
+        """The first hidden layer's inputs: the embedded numbers' vectors, then the inputs passed through."""
+        return self.n_features + self.n_embedded * (self.embedding_dim - 1)
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -54,31 +86,75 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+class BatchedLinear(nn.Module):
+    """k independent ``nn.Linear(n_in, n_out)`` layers in one: x (k, batch, n_in) → (k, batch, n_out)."""
+
+    def __init__(self, k: int, n_in: int, n_out: int):
+        super().__init__()
+        self.in_features = n_in
+        self.weight = nn.Parameter(torch.empty(k, n_in, n_out))  # member i's nn.Linear weight, transposed
+        self.bias = nn.Parameter(torch.empty(k, 1, n_out))
+
+    def forward(self, x):
+        return torch.baddbmm(self.bias, x, self.weight)  # bias + x @ weight, member by member
+
+
 class MLP(nn.Module):
     """Linear → activation (→ dropout) for each hidden size, then a linear output layer."""
 
     def __init__(self, config: ModelConfig):
         super().__init__()
         self.config = config
-        sizes = (config.n_features, *config.hidden)
-        self.hidden = nn.ModuleList(nn.Linear(i, o) for i, o in zip(sizes[:-1], sizes[1:]))
+        self.embed = make_embedding(config)  # None without embeddings (the lecture's model)
+        sizes, k = (config.n_inputs, *config.hidden), config.ensemble
+        linear = nn.Linear if k == 1 else (lambda i, o: BatchedLinear(k, i, o))
+        self.hidden = nn.ModuleList(linear(i, o) for i, o in zip(sizes[:-1], sizes[1:]))
         self.act = ACTIVATIONS[config.activation]()
         self.drop = nn.Dropout(config.dropout) if config.dropout > 0 else None
-        self.out = nn.Linear(sizes[-1], config.n_outputs)
+        self.out = linear(sizes[-1], config.n_outputs)
 
     def forward(self, x):  # x: (batch, n_features)
+        if self.config.ensemble > 1:
+            return self.members(x).mean(0)  # the ensemble's prediction: the mean of its members'
+        if self.embed is not None:
+            x = self.embed(x)  # (batch, n_inputs)
         for layer in self.hidden:
             x = self.act(layer(x))  # (batch, hidden[i])
             if self.drop is not None:
                 x = self.drop(x)
         return self.out(x)  # (batch, n_outputs)
 
+    def members(self, x):
+        """Each member's own prediction, (k, batch, n_outputs): what an ensemble trains (each member on its own
+        loss); a single model is an ensemble of one."""
+        if self.config.ensemble == 1:
+            return self(x).unsqueeze(0)
+        if self.embed is not None:
+            x = self.embed(x)
+        x = x.unsqueeze(0).expand(self.config.ensemble, -1, -1)  # (k, batch, n_inputs): every member sees the batch
+        for layer in self.hidden:
+            x = self.act(layer(x))  # (k, batch, hidden[i])
+            if self.drop is not None:
+                x = self.drop(x)
+        return self.out(x)
+
     def reset_parameters(self, generator: torch.Generator | None = None):
-        """nn.Linear's own initialisation, drawn from ``generator`` instead of the process-wide RNG."""
-        for layer in (*self.hidden, self.out):
-            nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
-            bound = 1 / math.sqrt(layer.in_features)
-            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+        """nn.Linear's own initialisation, drawn from ``generator`` instead of the process-wide RNG; an ensemble's
+        member i is initialised as a single model would be, member after member."""
+        if self.embed is not None:
+            self.embed.reset_parameters(generator)
+        k = self.config.ensemble
+        for member in range(k):
+            for layer in (*self.hidden, self.out):
+                n_in = layer.in_features
+                weight, bias = (layer.weight, layer.bias) if k == 1 else \
+                    (torch.empty(layer.weight.shape[2], n_in), torch.empty(layer.weight.shape[2]))  # as nn.Linear's
+                nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+                nn.init.uniform_(bias, -1 / math.sqrt(n_in), 1 / math.sqrt(n_in), generator=generator)
+                if k > 1:
+                    with torch.no_grad():
+                        layer.weight[member].copy_(weight.T)
+                        layer.bias[member, 0].copy_(bias)
 
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -1,11 +1,11 @@
-"""Adam and SGD steps through torch's own fused kernels, without ``torch.optim``'s per-step Python bookkeeping.
+"""Adam, AdamW and SGD steps through torch's own fused kernels, without ``torch.optim``'s per-step Python bookkeeping.
 
 Why not just ``torch.optim.Adam(fused=True).step()``: at the lecture's batch size of 20 a step is almost all Python,
 and ``Optimizer.step``'s bookkeeping made the trainer slower than ``MLPRegressor`` (docs/performance.md, "Training").
 These classes keep the state torch.optim keeps (``exp_avg``, ``exp_avg_sq``, ``step``; ``momentum_buffer``) and call
-the same kernels (``torch._fused_adam_``, ``torch._fused_sgd_``) once per step. tests/training/test_optim.py checks
-every update against ``torch.optim.Adam``/``SGD`` as the reference. Where a kernel is missing (another torch build or
-device), they fall back to ``torch.optim`` unchanged.
+the same kernels (``torch._fused_adam_``, ``torch._fused_adamw_``, ``torch._fused_sgd_``) once per step.
+tests/training/test_optim.py checks every update against ``torch.optim.Adam``/``AdamW``/``SGD`` as the reference.
+Where a kernel is missing (another torch build or device), they fall back to ``torch.optim`` unchanged.
 """
 
 import torch
@@ -48,13 +48,17 @@ class _Lean:
 
 
 class LeanAdam(_Lean):
-    """Adam (Kingma & Ba), numerically the same as ``torch.optim.Adam(params, lr, betas, eps, weight_decay)``."""
+    """Adam (Kingma & Ba), numerically the same as ``torch.optim.Adam(params, lr, betas, eps, weight_decay)``: weight
+    decay is an L2 penalty, added to the gradient before Adam rescales it."""
+
+    kernel, reference = "_fused_adam_", "Adam"
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         params = list(params)
-        use_kernel = _has("_fused_adam_") and all(p.device.type in ("cpu", "cuda") for p in params)
-        super().__init__(params, use_kernel, lambda ps: torch.optim.Adam(ps, lr=lr, betas=betas, eps=eps,
-                                                                         weight_decay=weight_decay))
+        use_kernel = _has(self.kernel) and all(p.device.type in ("cpu", "cuda") for p in params)
+        reference = getattr(torch.optim, self.reference)
+        super().__init__(params, use_kernel, lambda ps: reference(ps, lr=lr, betas=betas, eps=eps,
+                                                                  weight_decay=weight_decay))
         self.lr, self.betas, self.eps, self.weight_decay = lr, betas, eps, weight_decay
         if use_kernel:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
@@ -66,9 +70,16 @@ class LeanAdam(_Lean):
         if not self.use_kernel:
             return self.fallback.step()
         torch._foreach_add_(self.steps, 1)
-        torch._fused_adam_(self.params, self._grads(), self.exp_avg, self.exp_avg_sq, [], self.steps,
-                           lr=self.lr, beta1=self.betas[0], beta2=self.betas[1], weight_decay=self.weight_decay,
-                           eps=self.eps, amsgrad=False, maximize=False)
+        getattr(torch, self.kernel)(self.params, self._grads(), self.exp_avg, self.exp_avg_sq, [], self.steps,
+                                    lr=self.lr, beta1=self.betas[0], beta2=self.betas[1],
+                                    weight_decay=self.weight_decay, eps=self.eps, amsgrad=False, maximize=False)
+
+
+class LeanAdamW(LeanAdam):
+    """AdamW (Loshchilov & Hutter), numerically the same as ``torch.optim.AdamW``: weight decay shrinks the weights
+    directly (``w -= lr * weight_decay * w``), apart from Adam's rescaling, which is what makes it regularise."""
+
+    kernel, reference = "_fused_adamw_", "AdamW"
 
 
 class LeanSGD(_Lean):
@@ -93,12 +104,12 @@ class LeanSGD(_Lean):
         self.first_step = False
 
 
-OPTIMIZERS = ("adam", "sgd")
+OPTIMIZERS = ("adam", "adamw", "sgd")
 
 
 def make_optimizer(name: str, params, lr: float, momentum: float = 0.9, weight_decay: float = 0.0):
-    if name == "adam":
-        return LeanAdam(params, lr=lr, weight_decay=weight_decay)
+    if name in ("adam", "adamw"):
+        return (LeanAdam if name == "adam" else LeanAdamW)(params, lr=lr, weight_decay=weight_decay)
     if name == "sgd":
         return LeanSGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     raise ConfigError(N_("Unknown optimizer {name!r}; choose one of {choices}."), code="optimizer", name=str(name),

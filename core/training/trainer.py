@@ -1,6 +1,12 @@
 """The training loop of the lecture: shuffle each epoch, mini-batches, ``zero_grad`` → ``backward`` → ``step``,
 then evaluation under ``model.eval()`` and ``torch.no_grad()``.
 
+The recipe's options (issue 14) hook into the same loop, each off by default so the lecture's loop is unchanged:
+an L1 penalty added to the loss, gradient clipping before the step, a learning-rate schedule (core/training/
+schedule.py) setting each step's rate, an ensemble's members each trained on its own loss, and, with a validation
+split, the validation RMSE after every epoch, early stopping after ``patience`` epochs without a better one, and the
+best epoch's weights restored at the end.
+
 Two things differ from the textbook loop, for speed (docs/performance.md): the data set sits on the device as two
 tensors and each epoch takes one shuffled copy that batches slice, instead of a ``DataLoader`` that collates every
 batch; and the optimizer step calls torch's fused kernel directly (``core/training/optim.py``).
@@ -21,6 +27,7 @@ from core.training.callbacks import DivergenceCheck, StopTraining
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
 from core.training.optim import OPTIMIZERS, make_optimizer
+from core.training.schedule import SCHEDULES, factor
 
 
 @dataclass
@@ -28,9 +35,14 @@ class TrainConfig:
     epochs: int = 20
     batch_size: int = 20
     lr: float = 1e-3
-    optimizer: str = "adam"  # "adam" or "sgd"
+    optimizer: str = "adam"  # "adam", "adamw" or "sgd"
     momentum: float = 0.9  # SGD only
-    weight_decay: float = 0.0
+    weight_decay: float = 0.0  # adam, sgd: an L2 penalty's gradient; adamw: decoupled decay of the weights
+    l1: float = 0.0  # adds l1 × the sum of |weight| over the layers' weights (not biases) to the loss
+    clip_grad: float = 0.0  # the gradients' largest total norm before each step (clip_grad_norm_); 0: no clipping
+    schedule: str = "constant"  # the learning rate over the run: "constant", "step", "cosine" or "one_cycle"
+    warmup: float = 0.0  # share of the steps with a linear warm-up of the learning rate
+    patience: int = 0  # with a validation split: stop after this many epochs without a better validation RMSE
     seed: int = 0  # seeds initial weights and shuffling through the run's own torch.Generator
     device: str = "auto"  # "auto": CUDA, then MPS, else the CPU
     report_every: int = 50  # batches between on_report events (live curves, Stop checks, NaN checks)
@@ -49,6 +61,12 @@ class TrainConfig:
                               name=str(self.optimizer), choices=", ".join(OPTIMIZERS))
         if not 0 <= self.momentum < 1 or self.weight_decay < 0:
             raise ConfigError(N_("Momentum must be in [0, 1) and weight decay at least 0."), code="momentum")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(N_("Unknown schedule {name!r}; choose one of {choices}."), code="schedule",
+                              name=str(self.schedule), choices=", ".join(SCHEDULES))
+        if not (0 <= self.warmup <= 0.5 and self.l1 >= 0 and self.clip_grad >= 0 and 0 <= self.patience <= 10_000):
+            raise ConfigError(N_("Warm-up is a share from 0 to 0.5 of the steps; L1, clipping and patience are at "
+                                 "least 0."), code="recipe")
         if self.report_every < 1 or self.max_steps < 0:
             raise ConfigError(N_("report_every must be at least 1 and max_steps at least 0."), code="report_every")
 
@@ -83,7 +101,8 @@ class Trainer:
     """Trains an MLP on prepared data and announces what happens through callbacks.
 
     ``history`` is a list of per-epoch dicts: epoch, step, train_loss (MSE on the training batches, in the
-    target's units squared), test_mse, test_mae, seconds (since the start), epoch_seconds, samples_per_s.
+    target's units squared), test_mse, test_mae, seconds (since the start), epoch_seconds, samples_per_s, lr (the
+    last step's rate); with a validation split also val_mse, val_mae, val_rmse.
     """
 
     def __init__(self, model_config: ModelConfig, train_config: TrainConfig | None = None, callbacks=()):
@@ -131,16 +150,21 @@ class Trainer:
         if data.n_features != self.model_config.n_features:
             raise ConfigError(N_("The model expects {expected} features; the data has {actual}."),
                               code="feature_mismatch", expected=self.model_config.n_features, actual=data.n_features)
+        if self.model.embed is not None:
+            self.model.embed.fit(data.X_train)  # the piecewise bins' edges: the training rows' quantiles
         X = self._tensor(data.X_train)  # (n_train, n_features), moved to the device once
         y = self._tensor((data.y_train - target["mean"]) / target["scale"]).unsqueeze(1)  # (n_train, 1)
         X_test, y_test = self._tensor(data.X_test), self._tensor(data.y_test)
+        val = (self._tensor(data.X_val), self._tensor(data.y_val)) if data.has_validation else None
         n, bs = len(X), cfg.batch_size
         batches = math.ceil(n / bs)
         optimizer = make_optimizer(cfg.optimizer, self.model.parameters(), cfg.lr, cfg.momentum, cfg.weight_decay)
+        total_steps = cfg.max_steps or cfg.epochs * batches  # what a schedule is planned over
+        scheduled = cfg.schedule != "constant" or cfg.warmup > 0
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
         self.baseline_mse = float(np.var(data.y_train))  # the loss of always predicting the mean
         step, status, start = 0, "finished", time.perf_counter()
-        self.history = []
+        self.history, self.best = [], None
         self.model.train()
         self.notify("on_train_begin", epochs=cfg.epochs, batches_per_epoch=batches, n_train=n,
                     n_test=len(X_test), device=str(self.device))
@@ -153,11 +177,15 @@ class Trainer:
                 losses, epoch_loss, epoch_rows = [], 0.0, 0  # losses: this report window's batch means
                 for batch, i in enumerate(range(0, n, bs), start=1):
                     xb, yb = X_epoch[i:i + bs], y_epoch[i:i + bs]  # (batch, n_features), (batch, 1)
+                    if scheduled:
+                        optimizer.set_lr(cfg.lr * factor(step, total_steps, cfg.schedule, cfg.warmup))
                     optimizer.zero_grad()
-                    loss = self.loss_fn(self.model(xb), yb)
+                    loss = self._loss(xb, yb)
                     loss.backward()
+                    if cfg.clip_grad:
+                        nn.utils.clip_grad_norm_(optimizer.params, cfg.clip_grad, foreach=True)
                     optimizer.step()
-                    losses.append(loss.detach())  # summed once per window: no per-batch sync or arithmetic
+                    losses.append(self._reported.detach())  # summed once per window: no per-batch sync
                     step += 1
                     last = batch == batches or step == cfg.max_steps
                     if step % cfg.report_every == 0 or last:
@@ -175,22 +203,52 @@ class Trainer:
                     if step == cfg.max_steps:
                         break
                 _, metrics = self.evaluate(X_test, y_test, target)
+                if val is not None:
+                    _, on_val = self.evaluate(*val, target)
+                    metrics |= {"val_mse": on_val["test_mse"], "val_mae": on_val["test_mae"],
+                                "val_rmse": math.sqrt(on_val["test_mse"])}
                 now = time.perf_counter()
                 record = {"epoch": epoch, "step": step, "train_loss": epoch_loss / epoch_rows, **metrics,
                           "seconds": now - start, "epoch_seconds": now - epoch_start,
-                          "samples_per_s": epoch_rows / max(now - epoch_start, 1e-9)}
+                          "samples_per_s": epoch_rows / max(now - epoch_start, 1e-9), "lr": optimizer.lr}
                 self.history.append(record)
                 self.notify("on_epoch_end", record=record)
-                if step == cfg.max_steps:
+                patience_over = val is not None and self._keep_best(record)
+                if patience_over or step == cfg.max_steps:
                     break
         except StopTraining as stop:
             status = stop.reason
         except TrainingDiverged:
             self.notify("on_train_end", result=None)
             raise
+        if self.best is not None:  # the validation split's best epoch, not the last
+            self.model.load_state_dict(self.best["state"])
         result = self._result(X_test, y_test, target, status, step, time.perf_counter() - start)
         self.notify("on_train_end", result=result)
         return result
+
+    def _loss(self, xb, yb):
+        """The loss to minimise on one batch; ``self._reported`` is the part reported as the training loss (the MSE,
+        without the L1 penalty; an ensemble's mean over its members). The lecture's loss alone by default."""
+        cfg, k = self.train_config, self.model_config.ensemble
+        if k == 1:
+            loss = self._reported = self.loss_fn(self.model(xb), yb)
+        else:  # each member's MSE, summed: every member gets the gradient it would get trained alone
+            per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
+            loss, self._reported = per_member.sum(), per_member.detach().mean()
+        if cfg.l1:
+            weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
+            loss = loss + cfg.l1 * sum(w.abs().sum() for w in weights)
+        return loss
+
+    def _keep_best(self, record: dict) -> bool:
+        """Remembers the best epoch on the validation split (a copy of its weights); True when ``patience`` epochs
+        have passed without a better one: time to stop."""
+        if self.best is None or record["val_rmse"] < self.best["val_rmse"]:
+            self.best = {"epoch": record["epoch"], "val_rmse": record["val_rmse"],
+                         "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
+        patience = self.train_config.patience
+        return bool(patience) and record["epoch"] - self.best["epoch"] >= patience
 
     def _result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
         pred, metrics = self.evaluate(X_test, y_test, target)
@@ -202,6 +260,8 @@ class Trainer:
         metrics["test_r2"] = float(r2_score(y_np, pred_np)) if len(y_np) > 1 else float("nan")
         if self.history:
             metrics["train_loss"] = self.history[-1]["train_loss"]
+        if self.best is not None:
+            metrics |= {"val_rmse": self.best["val_rmse"], "best_epoch": self.best["epoch"]}
         state_dict = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
         return TrainResult(state_dict=state_dict, history=list(self.history), metrics=metrics, status=status,
                            steps=steps, seconds=seconds, device=str(self.device), predictions=pred_np.tolist())

@@ -5,7 +5,7 @@ import torch
 
 from core.errors import ConfigError
 from core.training.model import MLP, ModelConfig
-from core.training.optim import LeanAdam, LeanSGD, make_optimizer
+from core.training.optim import LeanAdam, LeanAdamW, LeanSGD, make_optimizer
 
 
 def _twin_models():
@@ -19,14 +19,15 @@ def _twin_models():
 @pytest.mark.parametrize("make", [
     lambda p: (LeanAdam(p, lr=1e-2), None),
     lambda p: (LeanAdam(p, lr=3e-3, weight_decay=0.01, betas=(0.8, 0.99)), None),
+    lambda p: (LeanAdamW(p, lr=3e-3, weight_decay=0.05), None),
     lambda p: (LeanSGD(p, lr=1e-2, momentum=0.9), None),
     lambda p: (LeanSGD(p, lr=1e-2, momentum=0.0, weight_decay=0.001), None),
 ])
 def test_updates_match_torch_optim(make):
     a, b = _twin_models()
     lean, _ = make(list(a.parameters()))
-    if isinstance(lean, LeanAdam):
-        ref = torch.optim.Adam(b.parameters(), lr=lean.lr, betas=lean.betas, eps=lean.eps,
+    if isinstance(lean, LeanAdam):  # LeanAdamW against torch.optim.AdamW: decoupled decay is what differs
+        ref = getattr(torch.optim, lean.reference)(b.parameters(), lr=lean.lr, betas=lean.betas, eps=lean.eps,
                                weight_decay=lean.weight_decay)
     else:
         ref = torch.optim.SGD(b.parameters(), lr=lean.lr, momentum=lean.momentum, weight_decay=lean.weight_decay)
