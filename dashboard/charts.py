@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from core.training.schedule import rates
+
 COLORS = qualitative.D3  # plotly.colors, not plotly.express: that import slows every server start
 # Plotly's toolbar holds only what these charts use (zoom, pan, reset, save as PNG) and shows on hover; every title
 # sits below the toolbar's row, left-aligned, so on a phone's narrow chart the toolbar covers no title (issue 12).
@@ -75,7 +77,10 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
                              "line": {"color": color, "width": 1.5}, "opacity": 1.0, "legendgroup": f"{i}-batch"})
         if run.history:
             x = [_x(h, axis, per_epoch, False) for h in run.history]
-            for key, name, dash in (("train_loss", "train", None), ("test_mse", "test", "dash")):
+            for key, name, dash in (("train_loss", "train", None), ("test_mse", "test", "dash"),
+                                    ("val_mse", "val", "dot")):
+                if key not in run.history[0]:
+                    continue
                 y = [h[key] for h in run.history]
                 values += y
                 data.append({"type": "scatter", "x": x, "y": y, "name": prefix + labels[name],
@@ -85,7 +90,26 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
         yaxis["tickvals"], yaxis["ticktext"] = log_ticks(values)
     layout = {"title": chart_title(title), "height": 380, "xaxis": {"title": {"text": labels[axis]}}, "yaxis": yaxis,
               **LAYOUT}
+    schedule = _schedule_trace(runs[0], axis, labels.get("lr", "")) if len(runs) == 1 else None
+    if schedule is not None:  # the whole planned schedule on a second axis, from the start of the run
+        data.append(schedule)
+        layout["yaxis2"] = {"title": {"text": labels["lr"]}, "overlaying": "y", "side": "right", "showgrid": False,
+                            "rangemode": "tozero", "tickformat": ".0e"}
     return go.Figure(data=data, layout=layout)
+
+
+def _schedule_trace(run, axis: str, name: str) -> dict | None:
+    """The learning rate the run's schedule sets at every step, where it is not constant (not on the time axis,
+    whose end is not known ahead)."""
+    settings, per_epoch = getattr(run, "settings", {}), run.info.get("batches_per_epoch")
+    if axis == "time" or not per_epoch or (settings.get("schedule", "constant") == "constant"
+                                           and not settings.get("warmup")):
+        return None
+    total = settings["epochs"] * per_epoch
+    points = rates(settings["lr"], total, settings.get("schedule", "constant"), settings.get("warmup", 0.0), 200)
+    x = [step if axis == "step" else step / per_epoch for step, _lr in points]
+    return {"type": "scatter", "x": x, "y": [lr for _step, lr in points], "name": name, "yaxis": "y2", "mode": "lines",
+            "line": {"color": "#888", "width": 1.5, "dash": "dashdot"}, "hoverinfo": "x+y"}
 
 
 def log_ticks(values) -> tuple[list[float], list[str]]:

@@ -17,9 +17,11 @@ def california_ok() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def builtin(name: str, test_size: float, seed: int, exclude: tuple = (), keep: tuple = ()) -> data.Prepared:
+def builtin(name: str, test_size: float, seed: int, exclude: tuple = (), keep: tuple = (), val_size: float = 0.0,
+            feature_transform: str = "standard") -> data.Prepared:
     return data.prepare(data.load_builtin(name), data.DataConfig(test_size=test_size, seed=seed, exclude=exclude,
-                                                                 keep=keep))
+                                                                 keep=keep, val_size=val_size,
+                                                                 feature_transform=feature_transform))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -40,14 +42,15 @@ def read_upload(raw: bytes, name: str) -> data.Table:
 
 
 def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: int, exclude: tuple = (),
-                   keep: tuple = ()) -> data.Prepared:
+                   keep: tuple = (), val_size: float = 0.0, feature_transform: str = "standard") -> data.Prepared:
     """The uploaded CSV's split for these settings, made once per session and settings (held by the session)."""
     def make():
         table = data.read_csv(raw, name=name)
         table.target = target
-        return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep))
+        return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep,
+                                                   val_size=val_size, feature_transform=feature_transform))
 
-    key = (digest(raw), name, target, test_size, seed, tuple(exclude), tuple(keep))
+    key = (digest(raw), name, target, test_size, seed, tuple(exclude), tuple(keep), val_size, feature_transform)
     return state.one_per_session("upload_prepared", key, make)
 
 

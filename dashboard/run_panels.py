@@ -26,7 +26,8 @@ X_AXIS_LABELS = {"epoch": N_("Epoch"), "step": N_("Step (mini-batches)"), "time"
 
 def curve_labels() -> dict:
     return {"batch": _("training loss (every N batches)"), "train": _("training loss (epoch)"), "test": _("test MSE"),
-            "smoothed": _("smoothed"), "loss": _("loss (MSE, target units²)"),
+            "smoothed": _("smoothed"), "loss": _("loss (MSE, target units²)"), "val": _("validation MSE"),
+            "lr": _("learning rate (schedule)"),
             **{axis: message_text(label) for axis, label in X_AXIS_LABELS.items()}}
 
 
@@ -132,6 +133,10 @@ def results_panel(run, used: dict) -> None:
         "R²": st.column_config.NumberColumn(format="%.3f", width=56)})
     st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
                  target=prepared.info["target"], units=units or "—"))
+    if result.metrics.get("best_epoch"):
+        st.caption(_("Validation RMSE {rmse}: the weights of epoch {best} of {epochs}, the best on the {n:,} "
+                     "validation rows, were kept (early stopping).", rmse=readable(result.metrics["val_rmse"]),
+                     best=result.metrics["best_epoch"], epochs=len(result.history), n=prepared.info["n_val"]))
     _overfitting_note(run, used, result.metrics["test_mae"])
     y_pred = np.asarray(result.predictions)
     scatter, hist = st.columns(2)

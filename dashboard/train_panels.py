@@ -1,7 +1,7 @@
 """The Train page's set-up panels: the data (built-in or an uploaded CSV, with its column report), the settings form,
 and the same run as a plain PyTorch script. Every default comes from the config dataclasses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +11,10 @@ from core.errors import PlaygroundError
 from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
 from core.training.notebook import training_notebook
 from core.training.optim import OPTIMIZERS
+from core.training.presets import PRESETS, split
 from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
-from dashboard import datasets, state
+from dashboard import datasets, recipe_panel, state
 from dashboard.i18n import N_, _, message_text, show_error
 
 SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
@@ -21,10 +22,11 @@ SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabet
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0]
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
 REPORT_EVERY = [10, 25, 50, 100, 200]
+OPTIMIZER_NAMES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD"}
 ROLE_LABELS = {"numeric": N_("numeric feature"), "categorical": N_("text feature"), "date": N_("date, expanded"),
                "target": N_("target"), "identifier": N_("identifier, left out"), "excluded": N_("left out"),
                "empty": N_("empty, left out"), "constant": N_("constant, left out"), "text": N_("free text, left out")}
-_MODEL, _TRAIN = ModelConfig(), TrainConfig()
+_MODEL, _TRAIN, _LECTURE = ModelConfig(), TrainConfig(), PRESETS["lecture"]
 
 
 @dataclass
@@ -40,25 +42,53 @@ class Choices:
     epochs: int = _TRAIN.epochs
     device: str = _TRAIN.device
     report_every: int = _TRAIN.report_every
+    # the recipe (dashboard/recipe_panel.py); the lecture's values by default
+    val_size: float = _LECTURE["val_size"]
+    patience: int = _LECTURE["patience"]
+    feature_transform: str = _LECTURE["feature_transform"]
+    embedding: str = _LECTURE["embedding"]
+    embedding_bins: int = _LECTURE["embedding_bins"]
+    embedding_dim: int = _LECTURE["embedding_dim"]
+    ensemble: int = _LECTURE["ensemble"]
+    weight_decay: float = _LECTURE["weight_decay"]
+    l1: float = _LECTURE["l1"]
+    clip_grad: float = _LECTURE["clip_grad"]
+    schedule: str = _LECTURE["schedule"]
+    warmup: float = _LECTURE["warmup"]
 
-    def configs(self, n_features: int, seed: int) -> tuple[ModelConfig, TrainConfig]:
+    def values(self) -> dict:
+        """The choices as the presets name them (core/training/presets.py)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name in _LECTURE}
+        return values | {"hidden": parse_hidden(self.hidden)}
+
+    def configs(self, n_features: int, seed: int, n_numeric: int = 0) -> tuple[ModelConfig, TrainConfig]:
         """The model's and the trainer's configs; ConfigError where a value is out of range."""
-        model = ModelConfig(n_features=n_features, hidden=parse_hidden(self.hidden), activation=self.activation,
-                            dropout=self.dropout)
-        train = TrainConfig(epochs=int(self.epochs), batch_size=int(self.batch_size), lr=float(self.lr),
-                            optimizer=self.optimizer, seed=seed, device=self.device,
-                            report_every=int(self.report_every))
+        _data, model, train = split(self.values())
+        model = ModelConfig(**model, n_features=n_features, n_numeric=n_numeric)
+        train = TrainConfig(**train, seed=seed, device=self.device, report_every=int(self.report_every))
         return model, train
 
+    def data_settings(self) -> dict:
+        """What the data split takes from the form: the validation share and the feature transform."""
+        return {"val_size": float(self.val_size), "feature_transform": self.feature_transform}
+
     def settings(self, prepared, model: ModelConfig, train: TrainConfig) -> dict:
-        """What the comparison table shows for a run of these choices."""
-        return {"data": prepared.info["name"], "target": prepared.info["target"], "hidden": list(model.hidden),
-                "activation": model.activation, "dropout": model.dropout, "optimizer": train.optimizer, "lr": train.lr,
-                "batch_size": train.batch_size, "epochs": train.epochs, "seed": train.seed, "device": train.device}
+        """What the comparison table shows for a run of these choices: the lecture's settings, then every recipe
+        setting that differs from the lecture's."""
+        shown = {"data": prepared.info["name"], "target": prepared.info["target"], "hidden": list(model.hidden),
+                 "activation": model.activation, "dropout": model.dropout, "optimizer": train.optimizer,
+                 "lr": train.lr, "batch_size": train.batch_size, "epochs": train.epochs, "seed": train.seed,
+                 "device": train.device}
+        return shown | {k: v for k, v in self.values().items() if k not in shown and v != _LECTURE[k]}
 
 
 def data_panel(seed: int):
-    """Choose the data and the columns to leave out; returns (source, prepared data or None)."""
+    """Choose the data and the columns to leave out; returns (source, prepared data or None). The split follows the
+    settings form's validation share and feature transform (the form is drawn below, so they are read from the
+    session: the values Start was pressed with)."""
+    _seed_settings()
+    split_settings = {"val_size": float(st.session_state["tr_val"]),
+                      "feature_transform": st.session_state["tr_transform"]}
     california = datasets.california_ok()
     sources = ["california", "diabetes", "csv"] if california else ["diabetes", "csv"]
     if not california:
@@ -80,12 +110,13 @@ def data_panel(seed: int):
             raw, name, table, target = upload
             key = f"tr_exclude_{datasets.digest(raw)}_{target}"
             exclude, keep = _leave_out(table, key, target)
-            prepared = datasets.prepare_upload(raw, name, target, DataConfig.test_size, seed, exclude, keep)
+            prepared = datasets.prepare_upload(raw, name, target, DataConfig.test_size, seed, exclude, keep,
+                                               **split_settings)
         else:
             table = datasets.builtin_table(source)
             key = f"tr_exclude_{source}_{table.target}"
             exclude, keep = _leave_out(table, key, table.target)
-            prepared = datasets.builtin(source, DataConfig.test_size, seed, exclude, keep)
+            prepared = datasets.builtin(source, DataConfig.test_size, seed, exclude, keep, **split_settings)
     except PlaygroundError as err:
         show_error(err)
         return source, None
@@ -138,6 +169,9 @@ def _column_report(prepared, exclude_key: str) -> None:
                  "(X_test, y_test); {features} features; predicting {target}.", rows=report["rows_used"],
                  train=prepared.info["n_train"], test=prepared.info["n_test"], features=len(prepared.features),
                  target=prepared.info["target"]))
+    if prepared.has_validation:
+        st.caption(_("Of the training rows, {val:,} are held out for validation (X_val): the best epoch is chosen on "
+                     "them, so the test rows stay unseen until the end.", val=prepared.info["n_val"]))
     if prepared.n_features != len(prepared.features):
         pre = prepared.preprocessing
         st.caption(_("So X_train has {inputs} columns, the model's inputs: {numeric} numeric, {dates} from dates "
@@ -178,6 +212,10 @@ def _one_of(options, cast=str):
     return parse
 
 
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
 def _whole(low: int, high: int):
     return lambda text: min(max(int(text), low), high)
 
@@ -187,15 +225,26 @@ SETTINGS_IN_URL = {
     "tr_hidden": ("hidden", str, str),
     "tr_activation": ("act", _one_of(ACTIVATIONS), str),
     "tr_dropout": ("dropout", lambda t: min(max(round(round(float(t) / 0.05) * 0.05, 2), 0.0), 0.8),
-                   lambda v: f"{v:g}"),
+                   _number),
     "tr_optimizer": ("opt", _one_of(OPTIMIZERS), str),
-    "tr_lr": ("lr", _one_of(LEARNING_RATES, float), lambda v: f"{v:g}"),
+    "tr_lr": ("lr", _one_of(LEARNING_RATES, float), _number),
     "tr_batch": ("batch", _one_of(BATCH_SIZES, int), str),
     "tr_epochs": ("epochs", _whole(1, 500), str),
     "tr_report": ("every", _one_of(REPORT_EVERY, int), str),
+    "tr_patience": ("patience", _whole(0, 200), str),
+    **{key: (param, _one_of(options, type(options[0])), _number if isinstance(options[0], float) else str)
+       for key, (_setting, param, options) in recipe_panel.WIDGETS.items() if options is not None},
 }
 _FIELDS = {"tr_hidden": "hidden", "tr_activation": "activation", "tr_dropout": "dropout", "tr_optimizer": "optimizer",
-           "tr_lr": "lr", "tr_batch": "batch_size", "tr_epochs": "epochs", "tr_report": "report_every"}
+           "tr_lr": "lr", "tr_batch": "batch_size", "tr_epochs": "epochs", "tr_report": "report_every",
+           **{key: setting for key, (setting, *_rest) in recipe_panel.WIDGETS.items()}}
+
+
+def _seed_settings() -> None:
+    """Every setting's starting value: the link's ``?param=``, else this session's last choice, else ``Choices()``."""
+    default = Choices()
+    for key, (param, parse, _dump) in SETTINGS_IN_URL.items():
+        state.seed(key, getattr(default, _FIELDS[key]), param, parse)
 
 
 def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
@@ -205,8 +254,8 @@ def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
     Start was pressed with go back into the address bar.
     """
     default = Choices()
-    for key, (param, parse, _dump) in SETTINGS_IN_URL.items():
-        state.seed(key, getattr(default, _FIELDS[key]), param, parse)
+    _seed_settings()
+    recipe_panel.preset_buttons()
     with st.form("tr_settings", border=True, enter_to_submit=False):  # Enter in a field never starts a run
         left, middle, right = st.columns(3)
         choices = Choices(
@@ -216,12 +265,12 @@ def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
                                       help=_("Applied after every hidden layer; ReLU is the lecture's.")),
             dropout=left.slider(_("Dropout"), 0.0, 0.8, step=0.05, key="tr_dropout", help=_(
                 "Share of hidden units zeroed at random while training; fights overfitting.")),
-            optimizer=middle.selectbox(_("Optimizer"), list(OPTIMIZERS), format_func=str.capitalize,
+            optimizer=middle.selectbox(_("Optimizer"), list(OPTIMIZERS), format_func=OPTIMIZER_NAMES.get,
                                        key="tr_optimizer",
-                                       help=_("Adam (the lecture's) adapts each weight's step; SGD uses momentum "
-                                              "0.9.")),
+                                       help=_("Adam (the lecture's) adapts each weight's step; AdamW is Adam with "
+                                              "decoupled weight decay; SGD uses momentum 0.9.")),
             lr=middle.select_slider(_("Learning rate"), LEARNING_RATES, key="tr_lr",
-                                    format_func=lambda v: f"{v:g}", help=_(
+                                    format_func=_number, help=_(
                                         "How far each step moves the weights. 0.001 is the lecture's; 10 makes the "
                                         "loss explode.")),
             batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, key="tr_batch",
@@ -234,6 +283,7 @@ def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
             report_every=right.select_slider(_("Plot every N batches"), REPORT_EVERY, key="tr_report",
                                              help=_("How often the training loss is sent to the "
                                                     "chart (and a Stop is noticed).")),
+            **recipe_panel.recipe_controls(),
         )
         start = st.form_submit_button(_("Start training"), type="primary", disabled=not can_start)
     for key, (param, _parse, dump) in SETTINGS_IN_URL.items():
@@ -247,9 +297,9 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
         st.caption(_("Runnable as it stands: data loading and scaling, the model class with __init__ and forward, "
                      "the loop with shuffling and mini-batches, evaluation, and saving the state_dict."))
         try:
-            model, train = choices.configs(prepared.n_features, seed)
+            model, train = choices.configs(prepared.n_features, seed, prepared.n_numeric)
         except PlaygroundError:
-            model, train = Choices().configs(prepared.n_features, seed)
+            model, train = Choices().configs(prepared.n_features, seed, prepared.n_numeric)
         csv = source == "csv"
         script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
                                  csv_path=prepared.info["name"] if csv else None)

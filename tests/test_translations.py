@@ -523,7 +523,10 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
         except CheckpointError as err:
             found |= {err.template, err.advice}
     from core.training.lr_finder import LRFinderConfig
+    from core.training.presets import ladder
     from core.uploads import CSV_TYPES, check_file_name
+
+    found |= {name for name, _values in ladder()}  # the tricks ladder's rungs, as its table names them
 
     for attempt in (lambda: check_file_name("a\x00.csv"), lambda: check_file_name("a.exe", CSV_TYPES),
                     lambda: checkpoint.sanitize_name("two\nlines"),  # names a crafted request sends

@@ -14,6 +14,7 @@ and the Train page fill the same names; anything set explicitly overrides a pres
 from dataclasses import fields
 
 from core.data.prepare import DataConfig
+from core.errors import N_
 from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig
 
@@ -51,3 +52,32 @@ PRESETS = {"lecture": settings(), "strong": settings() | STRONG}
 def split(values: dict) -> tuple[dict, dict, dict]:
     """Flat settings → the keyword arguments of DataConfig, ModelConfig and TrainConfig."""
     return tuple({f.name: values[f.name] for f in fields(config) if f.name in values} for config in CONFIGS)
+
+
+def preset_configs(values: dict, prepared, seed: int = 0, device: str = "cpu"):
+    """The ModelConfig and TrainConfig of flat settings for prepared data (the data part goes to DataConfig first)."""
+    _data, model, train = split(values)
+    return (ModelConfig(**model, n_features=prepared.n_features, n_numeric=prepared.n_numeric),
+            TrainConfig(**train, seed=seed, device=device))
+
+
+# The tricks ladder: from the lecture to the strong preset, one trick at a time (bench/bench_quality.py --ladder
+# measures each rung; the Train page shows its table). Each rung adds its settings to the rungs before it.
+LADDER = (
+    (N_("the lecture's settings"), {}),
+    (N_("+ validation split, early stopping (batch 256, up to 200 epochs)"),
+     {"val_size": 0.2, "patience": 16, "batch_size": 256, "epochs": 200}),
+    (N_("+ quantile transform of the features"), {"feature_transform": "quantile"}),
+    (N_("+ piecewise-linear embeddings"), {"embedding": "piecewise", "embedding_bins": 32, "embedding_dim": 16}),
+    (N_("+ AdamW, weight decay 1e-4"), {"optimizer": "adamw", "weight_decay": 1e-4}),
+    (N_("+ ensemble of 8, trained as one batched model"), {"ensemble": 8}),
+)
+
+
+def ladder() -> list[tuple[str, dict]]:
+    """(rung, its whole settings), cumulative from the lecture's."""
+    out, values = [], dict(PRESETS["lecture"])
+    for name, added in LADDER:
+        values = values | added
+        out.append((name, dict(values)))
+    return out

@@ -22,7 +22,7 @@ devices = ["auto", "cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 choices, start = train_panels.settings_form(can_start=prepared is not None, devices=devices)
 if start and prepared is not None:
     try:
-        model_config, train_config = choices.configs(prepared.n_features, seed())
+        model_config, train_config = choices.configs(prepared.n_features, seed(), prepared.n_numeric)
         runs.start(prepared, model_config, train_config, choices.settings(prepared, model_config, train_config))
     except PlaygroundError as err:
         show_error(err)

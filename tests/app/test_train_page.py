@@ -355,3 +355,26 @@ def runs_listed(at) -> list:
 
     owner = at.session_state["browser"]  # this session's browser id: the owner of its runs
     return runs.pool().runs_of(owner)
+
+
+def test_the_strong_preset_fills_the_form_trains_with_validation_and_keeps_the_best_epoch(checkpoint_folder):
+    at = train_page()
+    at.radio(key="tr_source").set_value("diabetes").run()
+    [b for b in at.button if b.label == "Strong preset"][0].click().run()
+    assert (at.select_slider(key="tr_ensemble").value, at.selectbox(key="tr_optimizer").value,
+            at.select_slider(key="tr_batch").value, at.select_slider(key="tr_val").value) == (8, "adamw", 256, 0.2)
+    shown = " ".join(c.value for c in at.caption)
+    assert "282 for training" in shown and "71 are held out for validation" in shown  # 64/16/20 of 442 rows
+    at.number_input(key="tr_epochs").set_value(30)
+    at.select_slider(key="tr_ensemble").set_value(2)
+    at.selectbox(key="tr_schedule").set_value("cosine")
+    [b for b in at.button if b.label == "Start training"][0].click().run()
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)), timeout=120)
+    kept = [c.value for c in at.caption if c.value.startswith("Validation RMSE")]
+    assert kept and "the best on the 71 validation rows" in kept[0]
+    run = at.session_state["tr_live_figure"][1]
+    names = [trace.name for trace in run.data]
+    assert "validation MSE" in names and "learning rate (schedule)" in names
+    [b for b in at.button if b.label == "Lecture preset"][0].click().run()
+    assert (at.select_slider(key="tr_ensemble").value, at.selectbox(key="tr_optimizer").value,
+            at.select_slider(key="tr_batch").value, at.select_slider(key="tr_val").value) == (1, "adam", 20, 0.0)

@@ -129,8 +129,8 @@ def test_the_harness_waits_for_the_run_an_action_caused(browser_page):
 # term in parentheses right after its Korean one, as the glossary (docs/glossary.md) glosses a first use.
 LATIN_ALLOWED = {"PyTorch", "NumPy", "Tensor", "shape", "CPU", "GPU", "CUDA", "MiB", "GiB", "CSV", "MLP", "MSE",
                  "MAE", "RMSE", "ReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "LeakyReLU", "ELU", "Softplus", "Adam",
-                 "SGD", "Sgd", "SCIKIT_LEARN_DATA", "scikit", "learn", "fastai", "kB", "auto", "cpu", "float32", "True",
-                 "False",
+                 "SGD", "Sgd", "AdamW", "L1", "L2", "SCIKIT_LEARN_DATA", "scikit", "learn", "fastai", "kB", "auto",
+                 "cpu", "float32", "True", "False",
                  "sigmoid", "tanh", "relu", "gelu", "silu", "elu", "softplus", "leaky_relu", "dtype", "view",
                  "contiguous", "stride"}
 CODE_NAMES = {"arange", "zeros", "ones", "rand", "autograd", "weight", "bias", "forward", "__init__", "optimizer",
