@@ -117,7 +117,7 @@ class MLP(nn.Module):
         if self.config.ensemble > 1:
             return self.members(x).mean(0)  # the ensemble's prediction: the mean of its members'
         if self.embed is not None:
-            x = self.embed(x)  # (batch, n_inputs)
+            x = self.embed(x.unsqueeze(0)).squeeze(0)  # (batch, n_inputs)
         for layer in self.hidden:
             x = self.act(layer(x))  # (batch, hidden[i])
             if self.drop is not None:
@@ -126,25 +126,29 @@ class MLP(nn.Module):
 
     def members(self, x):
         """Each member's own prediction, (k, batch, n_outputs): what an ensemble trains (each member on its own
-        loss); a single model is an ensemble of one."""
-        if self.config.ensemble == 1:
-            return self(x).unsqueeze(0)
+        loss). ``x`` is one batch for all, (batch, n_features), or one batch per member, (k, batch, n_features)."""
+        k = self.config.ensemble
+        if k == 1:
+            return self(x.reshape(-1, x.shape[-1])).reshape(1, -1, self.config.n_outputs)
+        if x.dim() == 2:
+            x = x.unsqueeze(0).expand(k, -1, -1)  # (k, batch, n_features): every member sees the same batch
         if self.embed is not None:
-            x = self.embed(x)
-        x = x.unsqueeze(0).expand(self.config.ensemble, -1, -1)  # (k, batch, n_inputs): every member sees the batch
+            x = self.embed(x)  # (k, batch, n_inputs): each member's own embedding
         for layer in self.hidden:
             x = self.act(layer(x))  # (k, batch, hidden[i])
             if self.drop is not None:
                 x = self.drop(x)
         return self.out(x)
 
-    def reset_parameters(self, generator: torch.Generator | None = None):
-        """nn.Linear's own initialisation, drawn from ``generator`` instead of the process-wide RNG; an ensemble's
-        member i is initialised as a single model would be, member after member."""
-        if self.embed is not None:
-            self.embed.reset_parameters(generator)
+    def reset_parameters(self, generator: torch.Generator | list[torch.Generator] | None = None):
+        """nn.Linear's own initialisation, drawn from ``generator`` instead of the process-wide RNG. An ensemble's
+        members may each have their own generator (a list): member i, its embedding first, is then initialised as a
+        single model drawn from that generator."""
         k = self.config.ensemble
-        for member in range(k):
+        generators = generator if isinstance(generator, list) else [generator] * k
+        for member, generator in enumerate(generators):
+            if self.embed is not None:
+                self.embed.reset_member(member, generator)
             for layer in (*self.hidden, self.out):
                 n_in = layer.in_features
                 weight, bias = (layer.weight, layer.bias) if k == 1 else \

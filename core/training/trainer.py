@@ -111,9 +111,12 @@ class Trainer:
         self.callbacks = [DivergenceCheck(), *callbacks]
         self.device = resolve_device(self.train_config.device)
         self.generator = torch.Generator().manual_seed(self.train_config.seed)  # this run's own randomness
+        # an ensemble's member i draws its weights and its shuffles as a single run of seed + i would
+        self.generators = [self.generator] + [torch.Generator().manual_seed(self.train_config.seed + i)
+                                              for i in range(1, model_config.ensemble)]
         with torch.random.fork_rng(devices=[]):  # nn.Linear's own initialisation draws from the global RNG
             self.model = MLP(model_config)
-        self.model.reset_parameters(self.generator)
+        self.model.reset_parameters(self.generators if model_config.ensemble > 1 else self.generator)
         self.model.to(self.device)
         self.loss_fn = nn.MSELoss()
         self.history = []
@@ -172,11 +175,10 @@ class Trainer:
             for epoch in range(1, cfg.epochs + 1):
                 self.notify("on_epoch_begin", epoch=epoch)
                 epoch_start = time.perf_counter()
-                order = torch.randperm(n, generator=self.generator).to(self.device)
-                X_epoch, y_epoch = X[order], y[order]  # one shuffled copy per epoch; batches are slices of it
+                X_epoch, y_epoch = self._shuffled(X, y)  # one shuffled copy per epoch; batches are slices of it
                 losses, epoch_loss, epoch_rows = [], 0.0, 0  # losses: this report window's batch means
                 for batch, i in enumerate(range(0, n, bs), start=1):
-                    xb, yb = X_epoch[i:i + bs], y_epoch[i:i + bs]  # (batch, n_features), (batch, 1)
+                    xb, yb = X_epoch[..., i:i + bs, :], y_epoch[..., i:i + bs, :]  # (batch, n_features), (batch, 1)
                     if scheduled:
                         optimizer.set_lr(cfg.lr * factor(step, total_steps, cfg.schedule, cfg.warmup))
                     optimizer.zero_grad()
@@ -226,6 +228,15 @@ class Trainer:
         result = self._result(X_test, y_test, target, status, step, time.perf_counter() - start)
         self.notify("on_train_end", result=result)
         return result
+
+    def _shuffled(self, X, y):
+        """This epoch's order of the training rows: (n, ·) copies; an ensemble's, one order per member from its own
+        generator, (k, n, ·), so each member sees the batches a single run of its seed would."""
+        if len(self.generators) == 1:
+            order = torch.randperm(len(X), generator=self.generator).to(self.device)
+            return X[order], y[order]
+        order = torch.stack([torch.randperm(len(X), generator=g) for g in self.generators]).to(self.device)
+        return X[order], y[order]  # (k, n, n_features), (k, n, 1)
 
     def _loss(self, xb, yb):
         """The loss to minimise on one batch; ``self._reported`` is the part reported as the training loss (the MSE,

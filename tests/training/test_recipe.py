@@ -163,3 +163,17 @@ def test_a_damaged_quantile_table_or_ensemble_is_refused_before_building(diabete
     fewer = {**good, "model_config": {**good["model_config"], "ensemble": 3}}
     with pytest.raises(CheckpointError, match=r"hidden.0.weight: \[2, 10, 8\] \(config: \[3, 10, 8\]\)"):
         checkpoint.validate(fewer)
+
+
+@pytest.mark.parametrize("embedding", ["none", "piecewise", "periodic"])
+def test_each_ensemble_member_trains_as_the_single_run_of_its_own_seed(diabetes_prepared, embedding):
+    p, kw = diabetes_prepared, {"hidden": (16, 16), "embedding": embedding, "embedding_bins": 8, "embedding_dim": 4}
+    together = Trainer(_model(p, ensemble=3, **kw), TrainConfig(epochs=2, seed=5, device="cpu")).fit(p)
+    for member in range(3):  # its own initial weights and its own shuffles: seed 5 + member
+        alone = Trainer(_model(p, **kw), TrainConfig(epochs=2, seed=5 + member, device="cpu")).fit(p)
+        for name in ("hidden.0.weight", "hidden.1.weight", "out.weight"):
+            torch.testing.assert_close(together.state_dict[name][member].T, alone.state_dict[name],
+                                       rtol=1e-4, atol=1e-5)
+        for name in [k for k in alone.state_dict if k.startswith("embed.") and k != "embed.edges"]:
+            torch.testing.assert_close(together.state_dict[name][member], alone.state_dict[name][0],
+                                       rtol=1e-4, atol=1e-5)
