@@ -114,6 +114,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     train.add_argument("--name", help="checkpoint name (default: DATASET-DATE-TIME)")
     train.add_argument("--script", metavar="FILE", help="also write the plain PyTorch script of this run (.py)")
     train.add_argument("--notebook", metavar="FILE", help="also write it as a Jupyter notebook (.ipynb)")
+    train.add_argument("--onnx", metavar="FILE", help="also export the trained model as ONNX (see: export --help)")
     train.add_argument("--no-baselines", action="store_true",
                        help="skip the mean, linear and gradient-boosting baselines on the same split")
 
@@ -132,6 +133,13 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     predict.add_argument("--out", help="write the CSV with predictions here (default: stdout)")
     predict.add_argument("--json", action="store_true",
                          help="print JSON instead of text (with --csv: a summary on stdout; give --out for the CSV)")
+
+    export = sub.add_parser("export", help="export a checkpoint's model as ONNX (for Netron, onnxruntime)",
+                            description="The ONNX graph takes the encoded features (core.data.transform of the raw "
+                            "columns, as the checkpoint's preprocessing makes them) and outputs the prediction in the "
+                            "target's units; the feature names are in the file's metadata.")
+    export.add_argument("--checkpoint", required=True, help="a checkpoint file, or a name in the checkpoint folder")
+    export.add_argument("--onnx", required=True, metavar="FILE", help="the ONNX file to write")
 
     listing = sub.add_parser("list", help="list saved checkpoints")
     listing.add_argument("--dir", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
@@ -162,6 +170,8 @@ def cmd_train(args) -> int:
                                              result=result), args.out)
     summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
     summary |= _write_code(args, prepared, model_config, train_config)
+    if args.onnx:
+        summary["onnx"] = _export(checkpoint.load(saved), args.onnx)
     print(json.dumps(summary) if args.json else _train_text(summary))
     return 0
 
@@ -322,7 +332,7 @@ def _train_text(s: dict) -> str:
         elif column["role"] not in ("numeric", "categorical", "target"):
             lines.append(f"Left out {column['column']!r}: {column['reason']}.")
     lines.append(f"Saved checkpoint: {s['checkpoint']}")
-    lines += [f"Wrote the {kind}: {s[kind]}" for kind in ("script", "notebook") if kind in s]
+    lines += [f"Wrote the {kind}: {s[kind]}" for kind in ("script", "notebook", "onnx") if kind in s]
     return "\n".join(lines)
 
 
@@ -392,6 +402,21 @@ def _predict_text(report, target: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _export(saved: dict, path: str) -> str:
+    from core.export import onnx_bytes
+
+    Path(path).write_bytes(onnx_bytes(saved))
+    return str(path)
+
+
+def cmd_export(args) -> int:
+    from core import checkpoint
+
+    path = _export(checkpoint.load(checkpoint.resolve(args.checkpoint)), args.onnx)
+    print(f"Wrote {path}: input 'features' (the encoded columns), output 'prediction' in the target's units.")
+    return 0
+
+
 def cmd_list(args) -> int:
     from core import checkpoint
 
@@ -414,7 +439,7 @@ def main(argv=None, prog: str | None = None) -> int:
     """Run one command; returns the exit status. ``prog``: the name ``--help`` shows (default: how it was called)."""
     args = parser(prog).parse_args(argv)
     try:
-        return {"train": cmd_train, "lr-find": cmd_lr_find, "predict": cmd_predict,
+        return {"train": cmd_train, "lr-find": cmd_lr_find, "predict": cmd_predict, "export": cmd_export,
                 "list": cmd_list}[args.command](args)
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -8,6 +8,7 @@ import streamlit as st
 from core import checkpoint
 from core.data import describe_units
 from core.errors import PlaygroundError
+from core.export import export_onnx
 from core.training.model import MLP, ModelConfig
 from dashboard import charts, checkpoints, datasets, runs, state
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
@@ -168,7 +169,7 @@ def _overfitting_note(run, used: dict, mae: float) -> None:
 def save_panel(run, used: dict) -> None:
     """Save the run as this browser's checkpoint, or download it; the file is built only when one is asked for."""
     st.subheader(_("Save the model"))
-    name_col, save_col, download_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+    name_col, save_col, download_col, onnx_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     typed = name_col.text_input(_("Checkpoint name"), value=f"{used['prepared'].info['name'].removesuffix('.csv')}-run",
                                 key=f"tr_name_{run.id}")
     try:
@@ -190,6 +191,12 @@ def save_panel(run, used: dict) -> None:
     download_col.download_button(_("Download .pt"), lambda: checkpoint.to_bytes(build()), file_name=f"{name}.pt",
                                  mime="application/octet-stream", width="stretch", on_click="ignore",
                                  disabled=bad_name is not None)
+    onnx_col.download_button(_("Download .onnx"), lambda: export_onnx(build()), file_name=f"{name}.onnx",
+                             mime="application/octet-stream", width="stretch", on_click="ignore",
+                             disabled=bad_name is not None,
+                             help=_("The model as ONNX, for Netron (to see its graph) or onnxruntime: input the "
+                                    "encoded features, output the prediction in the target's units. Exporting takes "
+                                    "some seconds."))
 
 
 def compare_panel() -> None:

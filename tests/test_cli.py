@@ -317,3 +317,32 @@ def test_dates_are_reported_expanded_and_read_again_in_predict(tmp_path):
     assert "filled 1 empty cell(s) of Order Date with '2021-" in scored.stderr
     out = pd.read_csv(tmp_path / "scored.csv", keep_default_na=False)
     assert out["Order Date"].iloc[0] == "01/01/2021"  # written back as it came in
+
+
+def test_the_strong_preset_with_an_override_reports_validation_and_exports_onnx(tmp_path):
+    import numpy as np
+
+    from core import checkpoint, data
+    from core.export import onnx_predict
+
+    onnx_file = tmp_path / "diab.onnx"
+    run = cli("train", "--dataset", "diabetes", "--preset", "strong", "--ensemble", "2", "--epochs", "6", "--out",
+              tmp_path, "--name", "strong", "--json", "--quiet", "--onnx", onnx_file)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["n_train"], summary["n_val"], summary["n_test"]) == (282, 71, 89)  # 64/16/20 of 442 rows
+    assert summary["val_rmse"] > 0 and 1 <= summary["best_epoch"] <= 6 and summary["onnx"] == str(onnx_file)
+    saved = checkpoint.load(tmp_path / "strong.pt")
+    assert saved["model_config"]["ensemble"] == 2  # the explicit option overrides the preset's 8
+    assert saved["model_config"]["embedding"] == "piecewise" and saved["train_config"]["optimizer"] == "adamw"
+    rows = data.load_diabetes().frame.drop(columns=["progression"]).head(20)
+    expected = Predictor(saved).predict_frame(rows).predictions
+    np.testing.assert_allclose(onnx_predict(onnx_file.read_bytes(), data.transform(rows, saved["preprocessing"])[0]),
+                               expected, rtol=1e-5)
+    again = cli("export", "--checkpoint", tmp_path / "strong.pt", "--onnx", tmp_path / "again.onnx")
+    assert again.returncode == 0 and (tmp_path / "again.onnx").stat().st_size > 1000, again.stderr
+
+
+def test_a_preset_name_that_does_not_exist_is_refused_with_the_choices():
+    run = cli("train", "--preset", "turbo")
+    assert run.returncode == 2 and "lecture" in run.stderr and "strong" in run.stderr

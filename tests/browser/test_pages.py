@@ -134,7 +134,7 @@ LATIN_ALLOWED = {"PyTorch", "NumPy", "Tensor", "shape", "CPU", "GPU", "CUDA", "M
                  "sigmoid", "tanh", "relu", "gelu", "silu", "elu", "softplus", "leaky_relu", "dtype", "view",
                  "contiguous", "stride"}
 CODE_NAMES = {"arange", "zeros", "ones", "rand", "autograd", "weight", "bias", "forward", "__init__", "optimizer",
-              "state_dict", "zero_grad", "float32", "pt"}  # PyTorch's own names, written as in code (e.g. weight[0, 1])
+              "state_dict", "zero_grad", "float32", "pt", "onnx"}  # PyTorch's own names, as in code (weight[0, 1])
 DATASET_COLUMNS = {"age", "sex", "bmi", "bp", "progression", "MedInc", "HouseAge", "AveRooms", "AveBedrms",
                    "Population", "AveOccup", "Latitude", "Longitude", "MedHouseVal"}
 VISIBLE_PROSE = """() => { const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
