@@ -98,7 +98,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train an MLP regressor and save a checkpoint", parents=[common],
                            formatter_class=_ShowDefaults)
     setting = functools.partial(_preset_option, train)
-    setting("--epochs", type=int, help="passes over the training rows (at most; see --patience)")
+    setting("--epochs", type=int, help="passes over the training rows (at most: early stopping may end sooner)")
     setting("--lr", type=float, help="learning rate")
     setting("--schedule", choices=SCHEDULES, help="the learning rate over the run")
     setting("--warmup", type=float, help="share of the steps with a linear warm-up of the learning rate")
@@ -186,7 +186,9 @@ def _write_code(args, prepared, model_config, train_config) -> dict:
     source = "csv" if prepared.info["name"].lower().endswith((".csv", ".txt")) else args.dataset
     script = training_script(source, prepared.info["target"], model_config, train_config,
                              test_size=prepared.info["test_size"],
-                             csv_path=args.dataset if source == "csv" else None)
+                             csv_path=args.dataset if source == "csv" else None,
+                             val_size=prepared.info["val_size"],
+                             feature_transform=prepared.info["feature_transform"])
     written = {}
     for key, path, text in (("script", args.script, script), ("notebook", args.notebook, None)):
         if path:

@@ -302,7 +302,8 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
             model, train = Choices().configs(prepared.n_features, seed, prepared.n_numeric)
         csv = source == "csv"
         script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
-                                 csv_path=prepared.info["name"] if csv else None)
+                                 csv_path=prepared.info["name"] if csv else None, val_size=prepared.info["val_size"],
+                                 feature_transform=prepared.info["feature_transform"])
         shown = comments_in(script, lambda c: _(c) if c in COMMENTS else c)
         st.code(shown, language="python")
         py_col, nb_col = st.columns(2)

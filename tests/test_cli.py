@@ -151,26 +151,29 @@ def test_california_at_defaults_reaches_the_lectures_quality(california_table, t
 
 
 def test_train_defaults_are_the_configs_own_and_help_shows_them(capsys):
-    """--help states each default, and the defaults are the dataclasses' (no copy that could drift from them)."""
-    from core.cli import parser
+    """--help states each preset's value, and the default preset, lecture, is the dataclasses' own defaults (no copy
+    that could drift from them); an explicit option overrides the preset."""
+    from core.cli import _configs, parser
     from core.data import DataConfig
     from core.training.model import ModelConfig
+    from core.training.presets import STRONG
     from core.training.trainer import TrainConfig
 
     args = parser().parse_args(["train"])
     model, training, split = ModelConfig(), TrainConfig(), DataConfig()
-    assert (args.epochs, args.batch_size, args.lr, args.optimizer, args.seed, args.device, args.max_steps) == (
-        training.epochs, training.batch_size, training.lr, training.optimizer, training.seed, training.device,
-        training.max_steps)
-    assert (args.hidden, args.activation, args.dropout, args.test_size) == (
-        model.hidden, model.activation, model.dropout, split.test_size)
+    data_kw, model_kw, train_kw = _configs(args)
+    assert TrainConfig(**train_kw) == training and DataConfig(**data_kw) == split
+    assert ModelConfig(**model_kw) == model
+    assert (args.seed, args.device, args.max_steps) == (training.seed, training.device, training.max_steps)
+    strong = _configs(parser().parse_args(["train", "--preset", "strong", "--lr", "0.01"]))[2]
+    assert strong["lr"] == 0.01 and strong["batch_size"] == STRONG["batch_size"]
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     for option, shown in (("--epochs", training.epochs), ("--batch-size", training.batch_size), ("--lr", training.lr),
                           ("--hidden", ",".join(map(str, model.hidden))), ("--test-size", split.test_size)):
         after = text.split(f" {option} ", 1)[1]
-        assert f"(default: {shown})" in after.split(" --", 1)[0], option
+        assert f"(lecture: {shown}, strong: " in after.split(" --", 1)[0], option
 
 
 def test_train_help_and_a_bad_hidden_size_are_one_sentence(capsys):
@@ -334,7 +337,7 @@ def test_the_strong_preset_with_an_override_reports_validation_and_exports_onnx(
     assert summary["val_rmse"] > 0 and 1 <= summary["best_epoch"] <= 6 and summary["onnx"] == str(onnx_file)
     saved = checkpoint.load(tmp_path / "strong.pt")
     assert saved["model_config"]["ensemble"] == 2  # the explicit option overrides the preset's 8
-    assert saved["model_config"]["embedding"] == "piecewise" and saved["train_config"]["optimizer"] == "adamw"
+    assert saved["model_config"]["embedding"] == "periodic" and saved["train_config"]["optimizer"] == "adamw"
     rows = data.load_diabetes().frame.drop(columns=["progression"]).head(20)
     expected = Predictor(saved).predict_frame(rows).predictions
     np.testing.assert_allclose(onnx_predict(onnx_file.read_bytes(), data.transform(rows, saved["preprocessing"])[0]),

@@ -576,6 +576,14 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     for source in ("california", "diabetes", "houses.csv"):  # the generated script's comments, dropout included
         script = training_script(source, "y", ModelConfig(n_features=3, dropout=0.1), TrainConfig())
         comments_in(script, lambda c: found.add(c) or c)
+    for transform in ("quantile", "robust"):  # and every recipe line: validation, transforms, L1, clipping, warm-up
+        recipe = TrainConfig(l1=1e-5, clip_grad=1.0, schedule="cosine", warmup=0.1, patience=3)
+        script = training_script("diabetes", None, ModelConfig(n_features=3, ensemble=2), recipe, val_size=0.2,
+                                 feature_transform=transform)
+        comments_in(script, lambda c: found.add(c) or c)
+    from core.training.presets import ASIDES
+
+    found |= {name for name, _values in ASIDES}  # the ladder's rows that change one thing of the Strong preset
     return found - {None}
 
 

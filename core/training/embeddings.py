@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 EMBEDDINGS = ("none", "piecewise", "periodic")
-PERIODIC_SIGMA = 0.1  # the frequencies' initial spread, for inputs of about unit scale (standardised or quantile)
+PERIODIC_SIGMA = 1.0  # the frequencies' initial spread, for inputs of about unit scale (quantile-normal): measured
 
 
 class _PerFeatureLinear(nn.Module):

@@ -10,7 +10,8 @@ own scheduler written out, and tests/training/test_schedule.py checks it step by
   schedule).
 - ``cosine``: from the rate down to 0 along half a cosine (``CosineAnnealingLR``, Loshchilov & Hutter).
 - ``one_cycle``: up from rate/25 to the rate over the first 30 % of the steps, then down to rate/25/10⁴ (Smith's
-  one-cycle policy, ``OneCycleLR``'s defaults).
+  one-cycle policy, ``OneCycleLR``'s defaults for the rate; its momentum cycling is not done:
+  ``cycle_momentum=False``).
 
 ``warmup`` (a share of the steps) adds a linear warm-up before any of them: rate × (t + 1)/W for the first W steps
 (``LinearLR``), and the schedule runs over the steps after it.

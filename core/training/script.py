@@ -8,6 +8,7 @@ and ``torch.randperm`` then draws the same shuffles (tests/training/test_script.
 """
 
 import re
+import textwrap
 
 from core.data import BUILTIN
 from core.errors import N_, ConfigError
@@ -92,85 +93,196 @@ def _optimizer_line(train_config: TrainConfig) -> str:
             args.append(f"momentum={train_config.momentum!r}")
         name = "SGD"
     else:
-        name = "Adam"
+        name = "AdamW" if train_config.optimizer == "adamw" else "Adam"
     if train_config.weight_decay:
         args.append(f"weight_decay={train_config.weight_decay!r}")
     return f"optimizer = torch.optim.{name}({', '.join(args)})"
 
 
+# torch's own scheduler for each schedule (core/training/schedule.py writes out the same formulas)
+_SCHEDULERS = {
+    "step": "lr_scheduler.MultiStepLR(optimizer, milestones=[{n} // 2, 3 * {n} // 4], gamma=0.1)",
+    "cosine": "lr_scheduler.CosineAnnealingLR(optimizer, T_max={n})",
+    "one_cycle": "lr_scheduler.OneCycleLR(optimizer, max_lr=LEARNING_RATE, total_steps={n}, "
+                 "cycle_momentum=False)",
+    "constant": "lr_scheduler.ConstantLR(optimizer, factor=1.0)",
+}
+
+
+def _scheduler_lines(train_config: TrainConfig) -> str:
+    """The schedule as torch schedulers stepped after every optimizer step; "" for the lecture's constant rate."""
+    if train_config.schedule == "constant" and not train_config.warmup:
+        return ""
+    lines = ["steps = EPOCHS * math.ceil(len(X_train) / BATCH_SIZE)  # the schedule spans every planned step"]
+    if not train_config.warmup:
+        return "\n".join([*lines, "scheduler = " + _SCHEDULERS[train_config.schedule].format(n="steps")])
+    return "\n".join([
+        *lines,
+        "warm = round(WARMUP * steps)  # the first steps raise the rate linearly",
+        "warmup = lr_scheduler.LinearLR(optimizer, start_factor=1 / warm, total_iters=warm - 1)",
+        "after = " + _SCHEDULERS[train_config.schedule].format(n="(steps - warm)"),
+        "scheduler = lr_scheduler.SequentialLR(optimizer, [warmup, after], milestones=[warm])",
+    ])
+
+
+def _left_out(model_config: ModelConfig) -> list[str]:
+    """The app's settings this script does not write out: its numbers then differ from the app's."""
+    out = []
+    if model_config.embedding != "none":
+        out.append(f"{model_config.embedding} embeddings")
+    if model_config.ensemble > 1:
+        out.append(f"an ensemble of {model_config.ensemble}")
+    return out
+
+
 def training_script(data_source: str, target: str | None, model_config: ModelConfig, train_config: TrainConfig,
-                    test_size: float = 0.2, csv_path: str | None = None, save_path: str = "model.pt") -> str:
+                    test_size: float = 0.2, csv_path: str | None = None, save_path: str = "model.pt",
+                    val_size: float = 0.0, feature_transform: str = "standard") -> str:
     """The complete, runnable PyTorch script equivalent to these settings.
 
     ``data_source``: "california", "diabetes", or a CSV (then ``target`` names the column to predict and
     ``csv_path``, else ``data_source`` if it ends in .csv, else "data.csv", is the file the script reads).
     """
     data_imports, data_settings, load = _data_section(data_source, target, csv_path)
+    tc, validation = train_config, val_size > 0
+    scalers = ["StandardScaler"] + {"quantile": ["QuantileTransformer"], "robust": ["RobustScaler"]}.get(
+        feature_transform, [])
+    scheduler = _scheduler_lines(tc)
     imports = sorted([
         *data_imports,
         "import torch",
         "from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error",
         "from sklearn.model_selection import train_test_split",
-        "from sklearn.preprocessing import StandardScaler",
+        f"from sklearn.preprocessing import {', '.join(sorted(scalers))}",
         "from torch import nn",
+        *(["from torch.optim import lr_scheduler"] if scheduler else []),
     ], key=lambda line: (line.startswith("from"), line))  # the order isort and ruff keep
+    standard = (["import copy"] if validation else []) + (["import math"] if scheduler or validation else [])
+    recipe = [f"VAL_SIZE = {val_size!r}  # share of the training rows held out for validation"] if validation else []
+    recipe += [f"PATIENCE = {tc.patience!r}  # epochs without a better validation RMSE before stopping"] \
+        if validation and tc.patience else []
+    recipe += [f"L1 = {tc.l1!r}"] if tc.l1 else []
+    recipe += [f"CLIP_GRAD = {tc.clip_grad!r}  # the gradients' largest total norm"] if tc.clip_grad else []
+    recipe += [f"WARMUP = {tc.warmup!r}  # share of the steps"] if tc.warmup and scheduler else []
     settings = [
         f"SEED = {train_config.seed!r}",
         f"TEST_SIZE = {test_size!r}",
         f"EPOCHS = {train_config.epochs!r}",
         f"BATCH_SIZE = {train_config.batch_size!r}",
         f"LEARNING_RATE = {train_config.lr!r}",
+        *recipe,
         *data_settings,
         f"PATH = {_string(save_path)}  # where the trained weights are saved",
     ]
     needs = NEEDS_PANDAS if "import pandas as pd" in data_imports else NEEDS
     head = [
         f'"""{TITLE}\n\n{needs}\n"""',
-        "\n".join(imports),
+        "\n".join(standard + [""] * bool(standard) + imports),
         "\n".join(settings),
         "# 1. Data\n" + load,
-        TRAIN_TEST,
-        "# 2. Model\ntorch.manual_seed(SEED)  # the same seed gives the same initial weights and the same shuffles",
+        _train_test(validation, feature_transform),
+        "# 2. Model\ntorch.manual_seed(SEED)  # the same seed gives the same initial weights and the same shuffles"
+        + ("\n" + textwrap.fill(LEFT_OUT, 118, initial_indent="# ", subsequent_indent="# ")
+           if _left_out(model_config) else ""),
     ]
     tail = [
-        "model = MLP(X_train.shape[1])\nloss_fn = nn.MSELoss()\n" + _optimizer_line(train_config),
-        LOOP,
-        RESULTS,
+        "model = MLP(X_train.shape[1])\nloss_fn = nn.MSELoss()\n" + _optimizer_line(train_config)
+        + (f"\n{scheduler}" if scheduler else ""),
+        _loop(tc, validation, bool(scheduler)),
+        RESULTS if not validation else RESULTS.replace(RESULTS_HEAD, RESULTS_HEAD_BEST),
     ]
     # Two blank lines around the class (PEP 8), one between the other sections.
     text = "\n\n".join(head) + "\n\n\n" + _model_section(model_config) + "\n\n\n" + "\n\n".join(tail)
     return text + "\n"
 
 
-TRAIN_TEST = """\
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, random_state=SEED)
+def _train_test(validation: bool, feature_transform: str) -> str:
+    """The split, the scaling fitted on the training rows, and the tensors; with a validation split and a feature
+    transform where the run has them."""
+    val = ", X_val" if validation else ""
+    lines = ["X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_SIZE, random_state=SEED)"]
+    if validation:
+        lines += ["# Validation rows come out of the training rows: the best epoch is chosen on them, never on the "
+                  "test rows.",
+                  "X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=VAL_SIZE, "
+                  "random_state=SEED)"]
+    scaled = f"X_train{val}, X_test = (scaler.transform(x) for x in (X_train{val}, X_test))" if validation else \
+        "X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)"
+    lines += ["", *NORMALISE.splitlines()[:2], "scaler = StandardScaler().fit(X_train)", scaled]
+    fit = {"quantile": ["# Each column's ranks mapped onto a bell curve (QuantileTransformer), fitted on the "
+                        "training rows.",
+                        "quantile = QuantileTransformer(output_distribution=\"normal\", n_quantiles=min(1000, "
+                        "len(X_train)),",
+                        "                               subsample=1_000_000, random_state=SEED).fit(X_train)",
+                        f"X_train{val}, X_test = (quantile.transform(x) for x in (X_train{val}, X_test))"],
+           "robust": ["# Robust scaling (median, interquartile range), then smooth clipping: outliers end near ±3.",
+                      "robust = RobustScaler().fit(X_train)",
+                      f"X_train{val}, X_test = (robust.transform(x) for x in (X_train{val}, X_test))",
+                      f"X_train{val}, X_test = (x / (1 + (x / 3) ** 2) ** 0.5 for x in (X_train{val}, X_test))"],
+           }.get(feature_transform, [])
+    lines += fit + [*NORMALISE.splitlines()[2:], ""] + TENSORS.splitlines()
+    if validation:
+        lines += ["X_val = torch.tensor(X_val, dtype=torch.float32)  # (n_val, n_features)",
+                  "y_val = torch.tensor(y_val, dtype=torch.float32)  # (n_val,), in y's units"]
+    return "\n".join(lines)
 
+
+NORMALISE = """\
 # Normalisation (from the lecture) makes training stable: every feature gets mean 0 and standard deviation 1.
 # The scaler learns from the training rows only, so nothing about the test rows leaks into training.
-scaler = StandardScaler().fit(X_train)
-X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 # The target too: the model learns (y - y_mean) / y_std, and its predictions are turned back into y's units.
-y_mean, y_std = float(y_train.mean()), float(y_train.std())
+y_mean, y_std = float(y_train.mean()), float(y_train.std())"""
 
+TENSORS = """\
 X_train = torch.tensor(X_train, dtype=torch.float32)  # (n_train, n_features)
 y_train = torch.tensor((y_train - y_mean) / y_std, dtype=torch.float32).unsqueeze(1)  # (n_train, 1)
 X_test = torch.tensor(X_test, dtype=torch.float32)  # (n_test, n_features)
 y_test = torch.tensor(y_test, dtype=torch.float32)  # (n_test,), in y's units"""
 
-LOOP = """\
-# 3. Training
-n = len(X_train)
+
+def _loop(tc: TrainConfig, validation: bool, scheduled: bool) -> str:
+    """The lecture's loop, with the recipe's lines where the run uses them: L1, clipping, the scheduler's step, the
+    validation RMSE with early stopping."""
+    step = ["        loss = loss_fn(model(xb), yb)"]
+    if tc.l1:
+        step = ["        data_loss = loss_fn(model(xb), yb)",
+                "        weights = [p for name, p in model.named_parameters() if name.endswith(\"weight\")]",
+                "        loss = data_loss + L1 * sum(w.abs().sum() for w in weights)  # the L1 penalty"]
+    step += ["        loss.backward()"]
+    step += ["        nn.utils.clip_grad_norm_(model.parameters(), CLIP_GRAD)"] if tc.clip_grad else []
+    step += ["        optimizer.step()"] + (["        scheduler.step()"] if scheduled else [])
+    step += [f"        total_loss += {'data_loss' if tc.l1 else 'loss'}.item() * len(xb)"]
+    head = ["# 3. Training", "n = len(X_train)"]
+    if validation:
+        head += ["best_rmse, best_epoch, best_state = math.inf, 0, None"]
+    lines = head + LOOP_HEAD.splitlines() + step + LOOP_TAIL.splitlines()
+    if validation:
+        at = next(i for i, line in enumerate(lines) if "test_mae = " in line) + 1
+        lines[at:at] = ["        val_pred = model(X_val).squeeze(1) * y_std + y_mean",
+                        "        val_rmse = math.sqrt(((val_pred - y_val) ** 2).mean().item())"]
+        lines[-1] = lines[-1].replace("test MAE {test_mae:.4f}", "test MAE {test_mae:.4f}  val RMSE {val_rmse:.4f}")
+        lines += ["    if val_rmse < best_rmse:  # the best epoch so far on the validation rows: keep its weights",
+                  "        best_rmse, best_epoch, best_state = val_rmse, epoch, copy.deepcopy(model.state_dict())"]
+        if tc.patience:
+            lines += ["    elif epoch - best_epoch >= PATIENCE:  # early stopping",
+                      "        break"]
+        lines += ["model.load_state_dict(best_state)",
+                  "model.eval()",
+                  "with torch.no_grad():",
+                  "    pred = model(X_test).squeeze(1) * y_std + y_mean"]
+    return "\n".join(lines)
+
+
+LOOP_HEAD = """\
 for epoch in range(1, EPOCHS + 1):
     perm = torch.randperm(n)  # a new order of the training rows every epoch
     total_loss = 0.0
     for i in range(0, n, BATCH_SIZE):
         idx = perm[i:i + BATCH_SIZE]
         xb, yb = X_train[idx], y_train[idx]  # (batch, n_features), (batch, 1)
-        optimizer.zero_grad()
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
-        optimizer.step()
-        total_loss += loss.item() * len(xb)
+        optimizer.zero_grad()"""
+
+LOOP_TAIL = """\
     train_loss = total_loss / n * y_std**2  # MSE in y's units squared, as the app shows it
 
     model.eval()  # switches dropout off
@@ -180,11 +292,16 @@ for epoch in range(1, EPOCHS + 1):
     model.train()
     print(f"epoch {epoch:3d}  train loss {train_loss:.4f}  test MAE {test_mae:.4f}")"""
 
+RESULTS_HEAD = "# 4. The final model on the test rows (pred: the last epoch's predictions), in y's units"
+BEST_HEAD = N_("4. The final model on the test rows (pred: the best validation epoch's), in y's units")
+RESULTS_HEAD_BEST = "# " + BEST_HEAD
+LEFT_OUT = N_("The app's run also used numerical embeddings or an ensemble, which this script leaves out: it trains "
+              "one plain MLP, so its numbers differ from the app's.")
 RESULTS = """\
 # 4. The final model on the test rows (pred: the last epoch's predictions), in y's units
-print(f"Test MAE:  {mean_absolute_error(y_test, pred):.4f}")
-print(f"Test RMSE: {root_mean_squared_error(y_test, pred):.4f}")
-print(f"Test R²:   {r2_score(y_test, pred):.4f}")
+print(f"Test MAE:  {mean_absolute_error(y_test, pred):.6f}")
+print(f"Test RMSE: {root_mean_squared_error(y_test, pred):.6f}")
+print(f"Test R²:   {r2_score(y_test, pred):.6f}")
 
 # 5. Save the weights. Predicting on new rows also needs the scaler and y_mean, y_std from above.
 torch.save(model.state_dict(), PATH)
@@ -220,6 +337,17 @@ COMMENTS = (
     N_("4. The final model on the test rows (pred: the last epoch's predictions), in y's units"),
     N_("5. Save the weights. Predicting on new rows also needs the scaler and y_mean, y_std from above."),
     N_("To load them back into a fresh model:"),
+    # the recipe's lines (issue 14)
+    N_("share of the training rows held out for validation"),
+    N_("epochs without a better validation RMSE before stopping"), N_("the gradients' largest total norm"),
+    N_("share of the steps"),
+    N_("Validation rows come out of the training rows: the best epoch is chosen on them, never on the test rows."),
+    N_("Each column's ranks mapped onto a bell curve (QuantileTransformer), fitted on the training rows."),
+    N_("Robust scaling (median, interquartile range), then smooth clipping: outliers end near ±3."),
+    N_("(n_val,), in y's units"), N_("the schedule spans every planned step"),
+    N_("the first steps raise the rate linearly"), N_("the L1 penalty"),
+    N_("the best epoch so far on the validation rows: keep its weights"), N_("early stopping"),
+    LEFT_OUT, BEST_HEAD,
 )
 _FULL_LINE = re.compile(r"^(\s*)# (\S.*)$")  # a comment line of prose (commented-out code is indented after '#')
 _TRAILING = re.compile(r"^(.*?\S)  # (.*)$")

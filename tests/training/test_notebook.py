@@ -24,13 +24,20 @@ def _run(text: str, cwd) -> str:
 @pytest.mark.slow
 def test_the_notebook_runs_in_a_fresh_kernel_and_repeats_the_apps_run(tmp_path, monkeypatch, diabetes_prepared):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # one torch thread in the kernel, as the trainer runs here
-    model_config, train_config = ModelConfig(n_features=10, hidden=(32, 32)), TrainConfig(epochs=5, seed=0)
-    printed = _run(training_notebook(training_script("diabetes", None, model_config, train_config)), tmp_path)
-    maes = [float(m) for m in re.findall(r"^epoch +\d+ .* test MAE (\S+)$", printed, re.M)]
-    app = Trainer(model_config, train_config).fit(diabetes_prepared)
+    from core import data
+
+    # the recipe's settings too: a validation split with early stopping, quantile features, AdamW, a schedule
+    model_config = ModelConfig(n_features=10, hidden=(32, 32))
+    train_config = TrainConfig(epochs=12, seed=0, optimizer="adamw", weight_decay=1e-4, schedule="one_cycle",
+                               patience=3, batch_size=32, device="cpu")
+    split = {"val_size": 0.2, "feature_transform": "quantile"}
+    script = training_script("diabetes", None, model_config, train_config, **split)
+    printed = _run(training_notebook(script), tmp_path)
+    maes = [float(m) for m in re.findall(r"^epoch +\d+ .* test MAE (\S+)", printed, re.M)]
+    app = Trainer(model_config, train_config).fit(data.prepare(data.load_diabetes(), data.DataConfig(**split)))
     assert maes == pytest.approx([h["test_mae"] for h in app.history], abs=2e-4)  # printed to 4 decimals
     final = float(re.search(r"^Test MAE:\s+(\S+)$", printed, re.M).group(1))
-    assert final == pytest.approx(app.metrics["test_mae"], abs=1e-4)
+    assert final == pytest.approx(app.metrics["test_mae"], rel=1e-6)  # the app's test metric, to a millionth
     assert (tmp_path / "model.pt").exists()  # its last cell saved the weights beside it
 
 

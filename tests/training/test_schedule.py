@@ -21,7 +21,8 @@ def _torch_rates(make, total: int, lr: float = 0.01) -> list[float]:
 @pytest.mark.parametrize("schedule, make", [
     ("cosine", lambda o, n: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=n)),
     ("step", lambda o, n: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[n // 2, 3 * n // 4], gamma=0.1)),
-    ("one_cycle", lambda o, n: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.01, total_steps=n)),
+    ("one_cycle", lambda o, n: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.01, total_steps=n,
+                                                                   cycle_momentum=False)),
     ("constant", lambda o, n: torch.optim.lr_scheduler.ConstantLR(o, factor=1.0)),
 ])
 def test_each_schedule_is_torchs_own(schedule, make, total):
