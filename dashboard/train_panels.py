@@ -19,7 +19,8 @@ from dashboard.i18n import N_, _, message_text, show_error
 
 SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
                  "csv": N_("Your CSV")}
-LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0]
+# the presets' own rates are on the slider too (the Strong preset's 0.008), so a preset never shows another value
+LEARNING_RATES = sorted({1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0} | {p["lr"] for p in PRESETS.values()})
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
 REPORT_EVERY = [10, 25, 50, 100, 200]
 OPTIMIZER_NAMES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD"}

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import checkpoint
+from core.training.presets import PRESETS
 from tests.apptest import APP, open_page
 
 
@@ -363,6 +364,7 @@ def test_the_strong_preset_fills_the_form_trains_with_validation_and_keeps_the_b
     [b for b in at.button if b.label == "Strong preset"][0].click().run()
     assert (at.select_slider(key="tr_ensemble").value, at.selectbox(key="tr_optimizer").value,
             at.select_slider(key="tr_batch").value, at.select_slider(key="tr_val").value) == (8, "adamw", 256, 0.2)
+    assert at.select_slider(key="tr_lr").value == PRESETS["strong"]["lr"]  # every value the preset sets is shown
     shown = " ".join(c.value for c in at.caption)
     assert "282 for training" in shown and "71 are held out for validation" in shown  # 64/16/20 of 442 rows
     at.number_input(key="tr_epochs").set_value(30)
