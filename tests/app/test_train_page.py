@@ -380,3 +380,14 @@ def test_the_strong_preset_fills_the_form_trains_with_validation_and_keeps_the_b
     [b for b in at.button if b.label == "Lecture preset"][0].click().run()
     assert (at.select_slider(key="tr_ensemble").value, at.selectbox(key="tr_optimizer").value,
             at.select_slider(key="tr_batch").value, at.select_slider(key="tr_val").value) == (1, "adam", 20, 0.0)
+
+
+@pytest.mark.parametrize("lang, trick, boosting", [("en", "trick", "gradient boosting"),
+                                                   ("ko", "기법", "그래디언트 부스팅")])
+def test_the_tricks_ladder_lists_each_trick_with_its_measured_change(lang, trick, boosting):
+    at = train_page(lang)
+    ladder = [d.value for d in at.dataframe if trick in d.value.columns][0]
+    rows = ladder[trick].tolist()
+    assert len(rows) == 7 + 3 + 1 and rows[-1].startswith(boosting)  # every rung, the asides, the baseline
+    assert ladder.iloc[-1, 1] > ladder.iloc[6, 1]  # gradient boosting's RMSE above the Strong preset's, as measured
+    assert ladder.iloc[0, 2] == "" and ladder.iloc[3, 2].startswith("-")  # the embeddings' rung lowers the RMSE
