@@ -8,10 +8,19 @@ import functools
 import json
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from core.errors import ConfigError, PlaygroundError
+
+
+def _sweep(text: str) -> tuple[str, tuple[float, ...]]:
+    name, _sep, values = text.partition("=")
+    try:
+        return name.strip(), tuple(float(v) for v in values.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=V1,V2,... (e.g. lr=1e-4,1e-3,1e-2)") from None
 
 
 def _hidden(text: str) -> tuple[int, ...]:
@@ -108,6 +117,9 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     setting("--momentum", type=float, help="SGD's momentum")
     setting("--patience", type=int, help="with --val-size: stop after this many epochs without a better validation "
             "RMSE, and keep the best epoch's weights (0: train every epoch)")
+    train.add_argument("--sweep", type=_sweep, metavar="NAME=V1,V2,...",
+                       help="train 2 to 8 models side by side as one batched model, one per value of lr, "
+                       "weight_decay or seed (e.g. lr=1e-4,1e-3,1e-2,0.1); the best one is saved")
     train.add_argument("--max-steps", type=int, default=training.max_steps,
                        help="stop after this many optimizer steps (0: no limit)")
     train.add_argument("--out", help="checkpoint folder (default: $TORCH_PLAYGROUND_CHECKPOINTS or ./checkpoints)")
@@ -155,7 +167,11 @@ def cmd_train(args) -> int:
 
     _threads(args)
     table, prepared, model_config = _data_and_model(args)
-    train_config = TrainConfig(**_configs(args)[2], seed=args.seed, device=args.device, max_steps=args.max_steps)
+    sweep, values = args.sweep or ("", ())
+    train_config = TrainConfig(**_configs(args)[2], seed=args.seed, device=args.device, max_steps=args.max_steps,
+                               sweep=sweep, sweep_values=values)
+    if sweep:  # one member per value
+        model_config = replace(model_config, ensemble=len(train_config.sweep_values))
     callbacks = [] if args.quiet else [ProgressBar()]
     trainer = Trainer(model_config, train_config, callbacks)
     try:
@@ -165,7 +181,7 @@ def cmd_train(args) -> int:
         return 130
     stem = args.name or f"{Path(table.name).stem}-{datetime.now():%Y%m%d-%H%M%S}"
     name = args.name or checkpoint.unique_name(stem, args.out)
-    saved = checkpoint.save(checkpoint.build(name=name, model_config=config_dict(model_config),
+    saved = checkpoint.save(checkpoint.build(name=name, model_config=result.model_config or config_dict(model_config),
                                              train_config=config_dict(train_config), prepared=prepared,
                                              result=result), args.out)
     summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
@@ -313,7 +329,7 @@ def _train_summary(table, prepared, result, saved, baselines: list[dict] | None)
             "warnings": [w["message"] for w in report["warnings"]],
             "baselines": [{k: b[k] for k in ("name", "label", "test_mae", "test_rmse", "test_r2")} for b in baselines]
             if baselines is not None else None,
-            "checkpoint": str(saved)}
+            "checkpoint": str(saved)} | ({"sweep": result.sweep, "best_value": m["best_value"]} if result.sweep else {})
 
 
 def _train_text(s: dict) -> str:
@@ -333,6 +349,13 @@ def _train_text(s: dict) -> str:
             lines.append(f"Date {column['column']!r}: {column['reason']}.")
         elif column["role"] not in ("numeric", "categorical", "target"):
             lines.append(f"Left out {column['column']!r}: {column['reason']}.")
+    for member in s.get("sweep", []):
+        figures = "diverged: frozen" if member["diverged"] else f"test MAE {member['test_mae']:.4f}" + (
+            f"  validation RMSE {member['val_rmse']:.4f}" if member.get("val_rmse") is not None else "")
+        lines.append(f"  member {member['value']:g} (last epoch): {figures}")
+    if "sweep" in s:
+        how = "validation RMSE" if s["n_val"] else "test MSE (flattering: add --val-size for an honest pick)"
+        lines.append(f"Kept the member {s['best_value']:g}, the best by {how}.")
     lines.append(f"Saved checkpoint: {s['checkpoint']}")
     lines += [f"Wrote the {kind}: {s[kind]}" for kind in ("script", "notebook", "onnx") if kind in s]
     return "\n".join(lines)

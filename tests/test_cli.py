@@ -349,3 +349,14 @@ def test_the_strong_preset_with_an_override_reports_validation_and_exports_onnx(
 def test_a_preset_name_that_does_not_exist_is_refused_with_the_choices():
     run = cli("train", "--preset", "turbo")
     assert run.returncode == 2 and "lecture" in run.stderr and "strong" in run.stderr
+
+
+def test_a_learning_rate_sweep_reports_every_member_and_saves_the_best(tmp_path):
+    run = cli("train", "--dataset", "diabetes", "--sweep", "lr=1e-4,1e-2,10", "--epochs", "3", "--out", tmp_path,
+              "--name", "swept", "--json", "--quiet", "--no-baselines")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert [m["value"] for m in summary["sweep"]] == [1e-4, 1e-2, 10.0]
+    assert summary["sweep"][2]["diverged"] and summary["best_value"] == 1e-2  # 10 blew up, the others trained
+    assert Predictor.from_file(tmp_path / "swept.pt").predict_one({"age": 50, "sex": 1, "bmi": 25, "bp": 90, "s1": 180,
+                                                                   "s2": 100, "s3": 50, "s4": 4, "s5": 4.5, "s6": 90})

@@ -8,7 +8,7 @@ the members' mean.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
@@ -159,6 +159,20 @@ class MLP(nn.Module):
                     with torch.no_grad():
                         layer.weight[member].copy_(weight.T)
                         layer.bias[member, 0].copy_(bias)
+
+    def member(self, i: int) -> "MLP":
+        """Member ``i`` of an ensemble as a model of its own (ensemble 1): the weights a single run would have."""
+        single = MLP(replace(self.config, ensemble=1))
+        state = {}
+        for name, t in self.state_dict().items():
+            if name == "embed.edges":
+                state[name] = t.clone()  # from the data: the same for every member
+            elif name.startswith("embed."):
+                state[name] = t[i:i + 1].clone()  # (1, ...): a single model's embedding has one member
+            else:  # BatchedLinear: (k, in, out) and (k, 1, out) → nn.Linear's (out, in) and (out,)
+                state[name] = (t[i].T if name.endswith("weight") else t[i, 0]).clone()
+        single.load_state_dict(state)
+        return single
 
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -18,6 +18,8 @@ def _has(op: str) -> bool:
 
 
 class _Lean:
+    fixed_grads = None  # a sweep member's gradient views (MemberOptimizer), else each parameter's .grad
+
     def __init__(self, params, use_kernel: bool, make_fallback):
         self.params = [p for p in params if p.requires_grad]
         self.use_kernel = use_kernel
@@ -37,6 +39,8 @@ class _Lean:
                 group["lr"] = lr
 
     def _grads(self):
+        if self.fixed_grads is not None:
+            return self.fixed_grads
         grads = [p.grad for p in self.params]
         if any(g is None for g in grads):  # a parameter the loss did not reach
             grads = [torch.zeros_like(p) if g is None else g for p, g in zip(self.params, grads)]
@@ -114,3 +118,49 @@ def make_optimizer(name: str, params, lr: float, momentum: float = 0.9, weight_d
         return LeanSGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     raise ConfigError(N_("Unknown optimizer {name!r}; choose one of {choices}."), code="optimizer", name=str(name),
                       choices=", ".join(OPTIMIZERS))
+
+
+class MemberOptimizer:
+    """A sweep's optimizer: the members of one batched model (every parameter's first dimension) each stepped by
+    their own lean optimizer with their own learning rate and weight decay, on views of the stacked tensors.
+
+    So member i is updated exactly as a single run with its rate would be (the same fused kernel on the same
+    numbers), and k members cost k kernel calls a step rather than k models' Python. Gradients are zeroed in place
+    rather than dropped, so the member views of them stay valid from step to step.
+    """
+
+    def __init__(self, name: str, params, lrs, momentum: float = 0.9, weight_decays=None):
+        self.params = [p for p in params if p.requires_grad]
+        for p in self.params:
+            p.grad = torch.zeros_like(p)
+        decays = list(weight_decays) if weight_decays is not None else [0.0] * len(lrs)
+        self.base = list(lrs)
+        self.members = []
+        for i, (lr, decay) in enumerate(zip(lrs, decays)):
+            member = make_optimizer(name, [p[i] for p in self.params], lr, momentum, decay)
+            if not member.use_kernel:  # torch.optim steps leaf tensors only, not a member's views
+                raise ConfigError(N_("A sweep needs torch's fused optimizer kernels, which this device lacks; train "
+                                     "the rates one run at a time."), code="sweep_device")
+            member.fixed_grads = [p.grad[i] for p in self.params]  # views that zero_grad keeps valid
+            self.members.append(member)
+        self.lr = self.base[0]
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad.zero_()
+
+    def set_factor(self, factor: float):
+        """Every member's own rate × ``factor`` (a schedule's)."""
+        for member, base in zip(self.members, self.base):
+            member.set_lr(base * factor)
+        self.lr = self.members[0].lr
+
+    def freeze(self, i: int):
+        """Member ``i`` stops moving (a diverged one): rate 0 from now on."""
+        self.base[i] = 0.0
+        self.members[i].set_lr(0.0)
+
+    @torch.no_grad()
+    def step(self):
+        for member in self.members:
+            member.step()

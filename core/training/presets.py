@@ -21,7 +21,7 @@ from core.training.trainer import TrainConfig
 
 CONFIGS = (DataConfig, ModelConfig, TrainConfig)
 _NOT_SETTINGS = {"n_features", "n_numeric", "n_outputs", "exclude", "keep", "scale_target", "device", "report_every",
-                 "max_steps", "seed"}  # filled from the data, or not part of the recipe
+                 "max_steps", "seed", "sweep", "sweep_values"}  # filled from the data, or not part of the recipe
 
 STRONG = {
     "val_size": 0.2,  # with test_size 0.2: 64/16/20, the papers' split

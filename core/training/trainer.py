@@ -26,8 +26,10 @@ from core.errors import N_, ConfigError, TrainingDiverged
 from core.training.callbacks import DivergenceCheck, StopTraining
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
-from core.training.optim import OPTIMIZERS, make_optimizer
+from core.training.optim import OPTIMIZERS, MemberOptimizer, make_optimizer
 from core.training.schedule import SCHEDULES, factor
+
+SWEEPS, MAX_SWEEP = ("lr", "weight_decay", "seed"), 8
 
 
 @dataclass
@@ -43,6 +45,8 @@ class TrainConfig:
     schedule: str = "constant"  # the learning rate over the run: "constant", "step", "cosine" or "one_cycle"
     warmup: float = 0.0  # share of the steps with a linear warm-up of the learning rate
     patience: int = 0  # with a validation split: stop after this many epochs without a better validation RMSE
+    sweep: str = ""  # "lr", "weight_decay" or "seed": one member per value of sweep_values, trained side by side
+    sweep_values: tuple[float, ...] = ()  # 2 to 8 values; the model's ensemble is their number
     seed: int = 0  # seeds initial weights and shuffling through the run's own torch.Generator
     device: str = "auto"  # "auto": CUDA, then MPS, else the CPU
     report_every: int = 50  # batches between on_report events (live curves, Stop checks, NaN checks)
@@ -67,6 +71,12 @@ class TrainConfig:
         if not (0 <= self.warmup <= 0.5 and self.l1 >= 0 and self.clip_grad >= 0 and 0 <= self.patience <= 10_000):
             raise ConfigError(N_("Warm-up is a share from 0 to 0.5 of the steps; L1, clipping and patience are at "
                                  "least 0."), code="recipe")
+        self.sweep_values = tuple(float(v) for v in self.sweep_values)
+        if self.sweep and (self.sweep not in SWEEPS or not 2 <= len(self.sweep_values) <= MAX_SWEEP
+                           or not all(math.isfinite(v) and v >= 0 for v in self.sweep_values)
+                           or self.sweep == "lr" and not all(0 < v <= 100 for v in self.sweep_values)):
+            raise ConfigError(N_("A sweep tries 2 to 8 values of the learning rate, the weight decay or the seed, each "
+                                 "a number at least 0 (learning rates above 0)."), code="sweep")
         if self.report_every < 1 or self.max_steps < 0:
             raise ConfigError(N_("report_every must be at least 1 and max_steps at least 0."), code="report_every")
 
@@ -83,6 +93,8 @@ class TrainResult:
     seconds: float
     device: str
     predictions: list = field(default_factory=list)  # final test-set predictions, in the target's units
+    model_config: dict | None = None  # where the weights are another model's than the one asked for (a sweep's best)
+    sweep: list | None = None  # a sweep's members at its last epoch: value, test_mse, test_mae, diverged, val_rmse
 
     def portable(self) -> "TrainResult":
         """A copy whose weights are NumPy arrays: pickled by value, so it survives the worker process exiting.
@@ -110,10 +122,17 @@ class Trainer:
         self.train_config = train_config or TrainConfig()
         self.callbacks = [DivergenceCheck(), *callbacks]
         self.device = resolve_device(self.train_config.device)
-        self.generator = torch.Generator().manual_seed(self.train_config.seed)  # this run's own randomness
-        # an ensemble's member i draws its weights and its shuffles as a single run of seed + i would
-        self.generators = [self.generator] + [torch.Generator().manual_seed(self.train_config.seed + i)
-                                              for i in range(1, model_config.ensemble)]
+        # this run's own randomness: one torch.Generator per member (the first is the run's), not the global RNG
+        # an ensemble's member i draws its weights and its shuffles as a single run of seed + i would; a sweep's
+        # members are the run of its seed (or of each swept seed), differing only in the swept value
+        cfg = self.train_config
+        if cfg.sweep and model_config.ensemble != len(cfg.sweep_values):
+            raise ConfigError(N_("A sweep of {n} values trains {n} members: set the ensemble to {n}."),
+                              code="sweep_members", n=len(cfg.sweep_values))
+        seeds = [int(v) for v in cfg.sweep_values] if cfg.sweep == "seed" else \
+            [cfg.seed] * model_config.ensemble if cfg.sweep else range(cfg.seed, cfg.seed + model_config.ensemble)
+        self.generators = [torch.Generator().manual_seed(s) for s in seeds]
+        self.generator = self.generators[0]
         with torch.random.fork_rng(devices=[]):  # nn.Linear's own initialisation draws from the global RNG
             self.model = MLP(model_config)
         self.model.reset_parameters(self.generators if model_config.ensemble > 1 else self.generator)
@@ -161,7 +180,7 @@ class Trainer:
         val = (self._tensor(data.X_val), self._tensor(data.y_val)) if data.has_validation else None
         n, bs = len(X), cfg.batch_size
         batches = math.ceil(n / bs)
-        optimizer = make_optimizer(cfg.optimizer, self.model.parameters(), cfg.lr, cfg.momentum, cfg.weight_decay)
+        optimizer = self._optimizer()
         total_steps = cfg.max_steps or cfg.epochs * batches  # what a schedule is planned over
         scheduled = cfg.schedule != "constant" or cfg.warmup > 0
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
@@ -180,7 +199,8 @@ class Trainer:
                 for batch, i in enumerate(range(0, n, bs), start=1):
                     xb, yb = X_epoch[..., i:i + bs, :], y_epoch[..., i:i + bs, :]  # (batch, n_features), (batch, 1)
                     if scheduled:
-                        optimizer.set_lr(cfg.lr * factor(step, total_steps, cfg.schedule, cfg.warmup))
+                        rate = factor(step, total_steps, cfg.schedule, cfg.warmup)
+                        optimizer.set_factor(rate) if cfg.sweep else optimizer.set_lr(cfg.lr * rate)
                     optimizer.zero_grad()
                     loss = self._loss(xb, yb)
                     loss.backward()
@@ -193,19 +213,29 @@ class Trainer:
                     if step % cfg.report_every == 0 or last:
                         # every batch but an epoch's last holds bs rows: weight that one by its own size
                         rows, last_rows = len(losses) * bs, min(bs, n - i)
-                        total = float(torch.stack(losses).sum()) * bs
-                        if last_rows != bs:
-                            total += (last_rows - bs) * float(losses[-1])
+                        members = None
+                        if cfg.sweep:  # each member's own loss; the report's is the mean over those still learning
                             rows += last_rows - bs
-                        total *= loss_units
+                            members = self._members_report(losses, bs, last_rows, rows, loss_units, optimizer)
+                            alive = [m for m in members if m is not None]
+                            total = sum(alive) / len(alive) * rows if alive else math.nan
+                        else:
+                            total = float(torch.stack(losses).sum()) * bs
+                            if last_rows != bs:
+                                total += (last_rows - bs) * float(losses[-1])
+                                rows += last_rows - bs
+                            total *= loss_units
                         epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + rows
                         self.notify("on_report", epoch=epoch, batch=batch, step=step,
-                                    loss=total / rows, batches=batches, seconds=time.perf_counter() - start)
+                                    loss=total / rows, batches=batches, seconds=time.perf_counter() - start,
+                                    **({"members": members} if members is not None else {}))
                         losses = []
                     if step == cfg.max_steps:
                         break
                 _, metrics = self.evaluate(X_test, y_test, target)
-                if val is not None:
+                if cfg.sweep:
+                    metrics |= self._members_metrics(X_test, y_test, val, target)
+                elif val is not None:
                     _, on_val = self.evaluate(*val, target)
                     metrics |= {"val_mse": on_val["test_mse"], "val_mae": on_val["test_mae"],
                                 "val_rmse": math.sqrt(on_val["test_mse"])}
@@ -225,7 +255,12 @@ class Trainer:
             raise
         if self.best is not None:  # the validation split's best epoch, not the last
             self.model.load_state_dict(self.best["state"])
+        sweep = self._pick_member() if cfg.sweep and self.history else None
         result = self._result(X_test, y_test, target, status, step, time.perf_counter() - start)
+        if sweep is not None:  # the members' figures beside the metrics, which hold numbers only (checkpoints)
+            result.sweep = sweep.pop("sweep")
+            result.metrics |= sweep
+            result.model_config = config_dict(self.model_config)
         self.notify("on_train_end", result=result)
         return result
 
@@ -244,6 +279,9 @@ class Trainer:
         cfg, k = self.train_config, self.model_config.ensemble
         if k == 1:
             loss = self._reported = self.loss_fn(self.model(xb), yb)
+        elif cfg.sweep:  # each member's own MSE; a diverged member's is masked out (self.alive)
+            per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
+            loss, self._reported = (per_member * self.alive).sum(), per_member.detach()
         else:  # each member's MSE, summed: every member gets the gradient it would get trained alone
             per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
             loss, self._reported = per_member.sum(), per_member.detach().mean()
@@ -252,11 +290,84 @@ class Trainer:
             loss = loss + cfg.l1 * sum(w.abs().sum() for w in weights)
         return loss
 
+    def _pick_member(self) -> dict:
+        """A sweep ends as its best member, a model of its own (what is saved and predicts); the members' last
+        figures stay in the metrics."""
+        member = self.best["member"] if self.best is not None else self.history[-1]["best_member"]
+        self.model = self.model.member(member).to(self.device)
+        self.model_config = self.model.config
+        return {"best_member": member, "best_value": self.train_config.sweep_values[member],
+                "sweep": self.history[-1]["members"]}
+
+    def _optimizer(self):
+        cfg, k = self.train_config, self.model_config.ensemble
+        if not cfg.sweep:
+            return make_optimizer(cfg.optimizer, self.model.parameters(), cfg.lr, cfg.momentum, cfg.weight_decay)
+        self.alive = torch.ones(k, device=self.device)
+        values = list(cfg.sweep_values)
+        return MemberOptimizer(cfg.optimizer, self.model.parameters(), values if cfg.sweep == "lr" else [cfg.lr] * k,
+                               cfg.momentum, values if cfg.sweep == "weight_decay" else [cfg.weight_decay] * k)
+
+    def _members_report(self, losses, bs, last_rows, rows, units, optimizer) -> list:
+        """A sweep's per-member training loss over this report window (None for a member that diverged). A member
+        whose loss is not finite, or over 1,000 times the mean's, is frozen: its weights and optimizer state are
+        zeroed and its rate set to 0, so it stops (its NaN cannot spread) while the others train on."""
+        stacked = torch.stack(losses)  # (window, k)
+        totals = stacked.sum(0) * bs + (last_rows - bs) * stacked[-1]  # every batch but the last holds bs rows
+        out = []
+        for i, total in enumerate((totals * units / rows).tolist()):
+            if not self.alive[i]:
+                out.append(None)
+            elif not math.isfinite(total) or total > 1000 * self.baseline_mse:
+                self._freeze(i, optimizer)
+                out.append(None)
+            else:
+                out.append(total)
+        return out
+
+    @torch.no_grad()
+    def _freeze(self, i: int, optimizer):
+        self.alive[i] = 0.0
+        optimizer.freeze(i)
+        for p in self.model.parameters():
+            p[i].zero_()
+        member = optimizer.members[i]
+        for state in getattr(member, "exp_avg", []) + getattr(member, "exp_avg_sq", []) + \
+                getattr(member, "momentum_buffers", []):
+            state.zero_()
+        self.diverged = {**getattr(self, "diverged", {}), i: self.history[-1]["epoch"] + 1 if self.history else 1}
+
+    @torch.no_grad()
+    def _members_metrics(self, X_test, y_test, val, target) -> dict:
+        """A sweep's per-member test (and validation) errors, and the best member's as the record's own: the lowest
+        validation RMSE where there is a validation split, else the lowest test MSE (which flatters the pick: the
+        CLI and the page say so, and a validation share makes it honest)."""
+        self.model.eval()
+        members = []
+        for name, (X, y) in (("test", (X_test, y_test)), ("val", val or (None, None))):
+            if X is None:
+                continue
+            err = self.model.members(X).squeeze(-1) * target["scale"] + target["mean"] - y  # (k, rows)
+            for i, (mse, mae) in enumerate(zip((err * err).mean(1).tolist(), err.abs().mean(1).tolist())):
+                if name == "test":
+                    members.append({"value": self.train_config.sweep_values[i], "diverged": not self.alive[i],
+                                    "test_mse": mse, "test_mae": mae})
+                else:
+                    members[i] |= {"val_mse": mse, "val_rmse": math.sqrt(mse)}
+        self.model.train()
+        for m in members:
+            if m["diverged"]:
+                m.update({k: None for k in m if k not in ("value", "diverged")})
+        alive = [m for m in members if not m["diverged"]] or members
+        best = min(alive, key=lambda m: m.get("val_rmse") if val is not None else m["test_mse"])
+        picked = {k: best[k] for k in ("test_mse", "test_mae", "val_mse", "val_rmse") if k in best}
+        return {"members": members, "best_member": members.index(best), **picked}
+
     def _keep_best(self, record: dict) -> bool:
         """Remembers the best epoch on the validation split (a copy of its weights); True when ``patience`` epochs
         have passed without a better one: time to stop."""
         if self.best is None or record["val_rmse"] < self.best["val_rmse"]:
-            self.best = {"epoch": record["epoch"], "val_rmse": record["val_rmse"],
+            self.best = {"epoch": record["epoch"], "val_rmse": record["val_rmse"], "member": record.get("best_member"),
                          "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
         patience = self.train_config.patience
         return bool(patience) and record["epoch"] - self.best["epoch"] >= patience
