@@ -59,6 +59,9 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
     times faster than add_scatter/update_layout for a chart every live Train page redraws (docs/performance.md).
     """
     data, values = [], []
+    if len(runs) == 1 and runs[0].history[:1] and "members" in runs[0].history[0]:
+        data, values = _member_traces(runs[0], axis, smoothing, labels)
+        runs = []  # a sweep: one colour per member instead of one per run
     for i, run in enumerate(runs):
         color = COLORS[i % len(COLORS)]
         prefix = f"{run.label}: " if len(runs) > 1 else ""
@@ -96,6 +99,30 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
         layout["yaxis2"] = {"title": {"text": labels["lr"]}, "overlaying": "y", "side": "right", "showgrid": False,
                             "rangemode": "tozero", "tickformat": ".0e"}
     return go.Figure(data=data, layout=layout)
+
+
+def _member_traces(run, axis: str, smoothing: float, labels: dict) -> tuple[list, list]:
+    """A sweep's members on one chart, a colour each: the training loss every N batches (smoothed) and the test MSE
+    per epoch (dashed); a member that diverged stops where it did."""
+    data, values = [], []
+    per_epoch = run.info.get("batches_per_epoch") or 1
+    name = run.settings.get("sweep", "lr")
+    reports = [r for r in run.reports if "members" in r]
+    for j, member in enumerate(run.history[-1]["members"]):
+        color, label = COLORS[j % len(COLORS)], f"{name}={member['value']:g}"
+        if reports:
+            y = [r["members"][j] for r in reports]
+            values += [v for v in y if v is not None]
+            y = smooth([v if v is not None else float("nan") for v in y], smoothing) if smoothing else y
+            data.append({"type": "scatter", "x": [_x(r, axis, per_epoch, True) for r in reports], "y": y,
+                         "name": label, "mode": "lines", "line": {"color": color, "width": 1.5},
+                         "legendgroup": label})
+        y = [h["members"][j]["test_mse"] for h in run.history]
+        values += [v for v in y if v is not None]
+        data.append({"type": "scatter", "x": [_x(h, axis, per_epoch, False) for h in run.history], "y": y,
+                     "name": f"{label} · {labels['test']}", "mode": "lines+markers", "legendgroup": label,
+                     "line": {"color": color, "dash": "dash"}, "showlegend": not reports})
+    return data, values
 
 
 def _schedule_trace(run, axis: str, name: str) -> dict | None:

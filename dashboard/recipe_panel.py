@@ -21,6 +21,11 @@ WARMUPS = [0.0, 0.05, 0.1, 0.2]
 BINS = [4, 8, 16, 32, 48, 64]
 DIMS = [4, 8, 16, 32]
 ENSEMBLES = [1, 2, 4, 8, 16]
+# many models at once: the values a sweep trains side by side, one member each (core/training/trainer.py)
+SWEEP_VALUES = {"": (), "lr": (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0), "seed": tuple(range(8)),
+                "weight_decay": (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1)}
+SWEEP_LABELS = {"": N_("none: one model"), "lr": N_("8 learning rates, 0.0001 to 1"), "seed": N_("8 seeds, 0 to 7"),
+                "weight_decay": N_("6 weight decays, 0 to 0.1")}
 TRANSFORM_LABELS = {"standard": N_("standard scaling (the lecture's)"), "robust": N_("robust + smooth clipping"),
                     "quantile": N_("quantile → normal")}
 EMBEDDING_LABELS = {"none": N_("none (the lecture's)"), "piecewise": N_("piecewise-linear"),
@@ -59,6 +64,7 @@ def _apply(name: str) -> None:
         st.session_state[key] = values[setting]
     for key, setting in FORM_WIDGETS.items():
         st.session_state[key] = widget_value(setting, values[setting])
+    st.session_state["tr_sweep"] = ""  # a preset is one model
 
 
 def preset_buttons() -> None:
@@ -120,6 +126,10 @@ def recipe_controls() -> dict:
                                           help=_("How the learning rate changes over the run; drawn on the chart."))
         out["warmup"] = right.select_slider(_("Warm-up share"), WARMUPS, key="tr_warmup", format_func=number,
                                             help=_("The first steps raise the rate linearly from near 0."))
+    out["sweep"] = st.selectbox(
+        _("Many models at once (a sweep)"), list(SWEEP_VALUES), key="tr_sweep", format_func=_shown(SWEEP_LABELS).get,
+        help=_("Trains one model per value side by side, as one batched model, each drawn in its own colour: too "
+               "small a rate is slow, too big a one diverges (and is frozen). The best one is the result."))
     return out
 
 

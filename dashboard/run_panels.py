@@ -156,7 +156,7 @@ def _overfitting_note(run, used: dict, mae: float) -> None:
     linear = next((b["test_mae"] for b in run.baselines or [] if b["name"] == "linear"), None)
     if linear is None or not linear < mae or not run.history:
         return
-    weights = MLP(ModelConfig(**used["model_config"])).n_parameters()  # weights and biases, as trained
+    weights = MLP(ModelConfig(**(run.result.model_config or used["model_config"]))).n_parameters()  # as trained
     best = min(run.history, key=lambda h: h["test_mse"])
     st.info(_("Linear regression beats this MLP on the same test rows (MAE {linear} against {mae}). With "
               "{rows:,} training rows and {weights:,} weights, the network can learn the training rows' noise: "
@@ -178,7 +178,9 @@ def save_panel(run, used: dict) -> None:
         name, bad_name = None, err
 
     def build() -> dict:  # also called by the download button's handler, outside this script run: no session state
-        return checkpoint.build(name=name, model_config=used["model_config"], train_config=used["train_config"],
+        # a sweep's result is its best member alone: its own config (run.result.model_config), not the sweep's
+        return checkpoint.build(name=name, model_config=run.result.model_config or used["model_config"],
+                                train_config=used["train_config"],
                                 prepared=used["prepared"], result=run.result.with_tensors())
 
     if save_col.button(_("Save"), width="stretch"):

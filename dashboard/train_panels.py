@@ -56,6 +56,7 @@ class Choices:
     clip_grad: float = _LECTURE["clip_grad"]
     schedule: str = _LECTURE["schedule"]
     warmup: float = _LECTURE["warmup"]
+    sweep: str = ""  # "", or one member per value of recipe_panel.SWEEP_VALUES[sweep], side by side
 
     def values(self) -> dict:
         """The choices as the presets name them (core/training/presets.py)."""
@@ -65,8 +66,12 @@ class Choices:
     def configs(self, n_features: int, seed: int, n_numeric: int = 0) -> tuple[ModelConfig, TrainConfig]:
         """The model's and the trainer's configs; ConfigError where a value is out of range."""
         _data, model, train = split(self.values())
+        swept = recipe_panel.SWEEP_VALUES.get(self.sweep, ())
+        if swept:  # many models at once: one member per value
+            model["ensemble"] = len(swept)
         model = ModelConfig(**model, n_features=n_features, n_numeric=n_numeric)
-        train = TrainConfig(**train, seed=seed, device=self.device, report_every=int(self.report_every))
+        train = TrainConfig(**train, seed=seed, device=self.device, report_every=int(self.report_every),
+                            sweep=self.sweep if swept else "", sweep_values=swept)
         return model, train
 
     def data_settings(self) -> dict:
@@ -80,7 +85,8 @@ class Choices:
                  "activation": model.activation, "dropout": model.dropout, "optimizer": train.optimizer,
                  "lr": train.lr, "batch_size": train.batch_size, "epochs": train.epochs, "seed": train.seed,
                  "device": train.device}
-        return shown | {k: v for k, v in self.values().items() if k not in shown and v != _LECTURE[k]}
+        shown |= {k: v for k, v in self.values().items() if k not in shown and v != _LECTURE[k]}
+        return shown | ({"sweep": self.sweep, "sweep_values": list(train.sweep_values)} if train.sweep else {})
 
 
 def data_panel(seed: int):
@@ -233,11 +239,13 @@ SETTINGS_IN_URL = {
     "tr_epochs": ("epochs", _whole(1, 500), str),
     "tr_report": ("every", _one_of(REPORT_EVERY, int), str),
     "tr_patience": ("patience", _whole(0, 200), str),
+    "tr_sweep": ("sweep", _one_of(list(recipe_panel.SWEEP_VALUES)), str),
     **{key: (param, _one_of(options, type(options[0])), _number if isinstance(options[0], float) else str)
        for key, (_setting, param, options) in recipe_panel.WIDGETS.items() if options is not None},
 }
 _FIELDS = {"tr_hidden": "hidden", "tr_activation": "activation", "tr_dropout": "dropout", "tr_optimizer": "optimizer",
            "tr_lr": "lr", "tr_batch": "batch_size", "tr_epochs": "epochs", "tr_report": "report_every",
+           "tr_sweep": "sweep",
            **{key: setting for key, (setting, *_rest) in recipe_panel.WIDGETS.items()}}
 
 

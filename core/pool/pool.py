@@ -236,7 +236,7 @@ class TrainingPool:
             if kind == events.BEGIN:
                 run.info.update(events.payload(event))
             elif kind == events.REPORT:
-                run.reports.append({k: event[k] for k in events.REPORT_FIELDS})
+                run.reports.append({k: event[k] for k in (*events.REPORT_FIELDS, "members") if k in event})
             elif kind == events.EPOCH:
                 run.history.append(events.payload(event))
             elif kind == events.DONE:

@@ -21,8 +21,10 @@ def begin(**info) -> dict:
     return {"event": BEGIN, **info}
 
 
-def report(epoch: int, batch: int, step: int, loss: float, seconds: float) -> dict:
-    return {"event": REPORT, "epoch": epoch, "batch": batch, "step": step, "loss": loss, "seconds": seconds}
+def report(epoch: int, batch: int, step: int, loss: float, seconds: float, members: list | None = None) -> dict:
+    """``members``: a sweep's per-member losses over the same batches (None for one that diverged)."""
+    event = {"event": REPORT, "epoch": epoch, "batch": batch, "step": step, "loss": loss, "seconds": seconds}
+    return event if members is None else {**event, "members": members}
 
 
 def epoch(record: dict) -> dict:

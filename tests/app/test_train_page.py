@@ -391,3 +391,18 @@ def test_the_tricks_ladder_lists_each_trick_with_its_measured_change(lang, trick
     assert len(rows) == 7 + 3 + 1 and rows[-1].startswith(boosting)  # every rung, the asides, the baseline
     assert ladder.iloc[-1, 1] > ladder.iloc[6, 1]  # gradient boosting's RMSE above the Strong preset's, as measured
     assert ladder.iloc[0, 2] == "" and ladder.iloc[3, 2].startswith("-")  # the embeddings' rung lowers the RMSE
+
+
+def test_a_learning_rate_sweep_draws_each_rate_and_saves_the_best_as_one_model(checkpoint_folder):
+    at = train_page()
+    at.radio(key="tr_source").set_value("diabetes").run()
+    at.selectbox(key="tr_sweep").set_value("lr")
+    at.number_input(key="tr_epochs").set_value(3)
+    [b for b in at.button if b.label == "Start training"][0].click().run()
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)), timeout=120)
+    names = [trace.name for trace in at.session_state["tr_live_figure"][1].data]
+    assert {f"lr={lr:g}" for lr in (1e-4, 1e-3, 1.0)} <= set(names)  # one curve per rate, the diverged one too
+    [i for i in at.text_input if i.label == "Checkpoint name"][0].set_value("swept")
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    saved = checkpoint.load(checkpoint_folder / "sessions" / at.session_state["owner"] / "swept.pt")
+    assert saved["model_config"]["ensemble"] == 1 and saved["train_config"]["sweep"] == "lr"  # the best member
