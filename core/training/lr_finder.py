@@ -10,7 +10,7 @@ the model is thrown away afterwards, and nothing else changes.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -55,6 +55,9 @@ def find_lr(data: Prepared, model_config: ModelConfig, train_config: TrainConfig
             config: LRFinderConfig | None = None) -> LRFinderResult:
     """Run the range test on ``data``'s training rows with these settings; the test rows are not touched."""
     config, train_config = config or LRFinderConfig(), train_config or TrainConfig()
+    if train_config.sweep:  # a sweep's members are single models: the range test is one model's
+        model_config = replace(model_config, ensemble=1)
+        train_config = replace(train_config, sweep="", sweep_values=())
     trainer = Trainer(model_config, train_config)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(train_config.seed)  # dropout's masks, as in a run

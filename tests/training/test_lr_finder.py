@@ -62,3 +62,10 @@ def test_the_command_line_suggests_a_rate(capsys):
     assert report["suggestion"] > 0 and report["steps"] == len(report["lrs"])
     assert main(["lr-find", "--dataset", "diabetes", "--quiet"]) == 0
     assert "Suggested learning rate" in capsys.readouterr().out
+
+
+def test_with_a_sweep_selected_the_range_test_is_one_models(diabetes_prepared):
+    single = find_lr(diabetes_prepared, ModelConfig(n_features=10), TrainConfig(device="cpu"))
+    swept = find_lr(diabetes_prepared, ModelConfig(n_features=10, ensemble=3),
+                    TrainConfig(device="cpu", sweep="lr", sweep_values=(1e-3, 1e-2, 0.1)))
+    assert swept.losses == single.losses and swept.suggestion == single.suggestion
