@@ -14,11 +14,13 @@ import io
 import json
 import warnings
 
+import numpy as np
 import torch
 from torch import nn
 
 from core import isolate
 from core.checkpoint import build_model
+from core.data import unscale_target
 
 OPSET = 18
 EXPORT_SECONDS, EXPORT_MEMORY = 120.0, 2 << 30  # the child's limits: an 8-member strong model exports in ~10 s
@@ -27,19 +29,19 @@ EXPORT_SECONDS, EXPORT_MEMORY = 120.0, 2 << 30  # the child's limits: an 8-membe
 class Served(nn.Module):
     """The model as it predicts: encoded features in, the target in its own units out."""
 
-    def __init__(self, model: nn.Module, target: dict):
+    def __init__(self, model: nn.Module, preprocessing: dict):
         super().__init__()
-        self.model, self.mean, self.scale = model, float(target["mean"]), float(target["scale"])
+        self.model, self.preprocessing = model, preprocessing
 
     def forward(self, features):  # (rows, n_features) → (rows,)
-        return self.model(features).squeeze(1) * self.scale + self.mean
+        return unscale_target(self.model(features).squeeze(1), self.preprocessing)
 
 
 def onnx_bytes(checkpoint: dict) -> bytes:
     """The checkpoint's model as an ONNX file's bytes (in this process: seconds)."""
     import onnx
 
-    served = Served(build_model(checkpoint), checkpoint["preprocessing"]["target"]).eval()
+    served = Served(build_model(checkpoint), checkpoint["preprocessing"]).eval()
     example = torch.zeros(2, served.model.config.n_features)
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # the exporter's notes on its own deprecations and torchvision
@@ -68,9 +70,8 @@ def export_onnx(checkpoint: dict) -> bytes:
     return isolate.run(onnx_bytes, checkpoint, memory=EXPORT_MEMORY, timeout=EXPORT_SECONDS)
 
 
-def onnx_predict(data: bytes, features) -> "numpy.ndarray":  # noqa: F821
+def onnx_predict(data: bytes, features) -> np.ndarray:
     """Predictions of an exported model by onnxruntime, for ``features`` (rows, n_features) float32."""
-    import numpy as np
     import onnxruntime
 
     session = onnxruntime.InferenceSession(data, providers=["CPUExecutionProvider"])

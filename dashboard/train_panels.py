@@ -74,10 +74,6 @@ class Choices:
                             sweep=self.sweep if swept else "", sweep_values=swept)
         return model, train
 
-    def data_settings(self) -> dict:
-        """What the data split takes from the form: the validation share and the feature transform."""
-        return {"val_size": float(self.val_size), "feature_transform": self.feature_transform}
-
     def settings(self, prepared, model: ModelConfig, train: TrainConfig) -> dict:
         """What the comparison table shows for a run of these choices: the lecture's settings, then every recipe
         setting that differs from the lecture's."""

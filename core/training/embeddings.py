@@ -54,6 +54,9 @@ class _Embedding(nn.Module):
     def fit(self, X: np.ndarray) -> None:
         """Whatever the embedding takes from the training rows (the piecewise bins' edges)."""
 
+    def reset_member(self, member: int, generator):
+        self.linear.reset_member(member, generator)
+
 
 class PiecewiseLinear(_Embedding):
     def __init__(self, k: int, n_embedded: int, bins: int, dim: int):
@@ -71,9 +74,6 @@ class PiecewiseLinear(_Embedding):
         # below the first edge and above the last the encoding keeps going (the paper's own clamps)
         return torch.cat([t[..., :1].clamp_max(1), t[..., 1:-1].clamp(0, 1), t[..., -1:].clamp_min(0)], dim=-1)
 
-    def reset_member(self, member: int, generator):
-        self.linear.reset_member(member, generator)
-
 
 class Periodic(_Embedding):
     def __init__(self, k: int, n_embedded: int, frequencies: int, dim: int):
@@ -86,7 +86,7 @@ class Periodic(_Embedding):
 
     def reset_member(self, member: int, generator):
         nn.init.normal_(self.frequencies[member], 0.0, PERIODIC_SIGMA, generator=generator)
-        self.linear.reset_member(member, generator)
+        super().reset_member(member, generator)
 
 
 def make_embedding(config) -> _Embedding | None:

@@ -232,10 +232,11 @@ class Trainer:
                         losses = []
                     if step == cfg.max_steps:
                         break
-                _, metrics = self.evaluate(X_test, y_test, target)
-                if cfg.sweep:
-                    metrics |= self._members_metrics(X_test, y_test, val, target)
-                elif val is not None:
+                if cfg.sweep:  # each member's figures; the record's own are the best member's, not the mean's
+                    metrics = self._members_metrics(X_test, y_test, val, target)
+                else:
+                    _, metrics = self.evaluate(X_test, y_test, target)
+                if val is not None and not cfg.sweep:
                     _, on_val = self.evaluate(*val, target)
                     metrics |= {"val_mse": on_val["test_mse"], "val_mae": on_val["test_mae"],
                                 "val_rmse": math.sqrt(on_val["test_mse"])}
@@ -279,12 +280,12 @@ class Trainer:
         cfg, k = self.train_config, self.model_config.ensemble
         if k == 1:
             loss = self._reported = self.loss_fn(self.model(xb), yb)
-        elif cfg.sweep:  # each member's own MSE; a diverged member's is masked out (self.alive)
-            per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
-            loss, self._reported = (per_member * self.alive).sum(), per_member.detach()
         else:  # each member's MSE, summed: every member gets the gradient it would get trained alone
             per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
-            loss, self._reported = per_member.sum(), per_member.detach().mean()
+            if cfg.sweep:  # each member's own loss reported; a diverged member's is masked out (self.alive)
+                loss, self._reported = (per_member * self.alive).sum(), per_member.detach()
+            else:
+                loss, self._reported = per_member.sum(), per_member.detach().mean()
         if cfg.l1:
             weights = [p for name, p in self.model.named_parameters() if name.endswith("weight")]
             loss = loss + cfg.l1 * sum(w.abs().sum() for w in weights)
@@ -335,7 +336,6 @@ class Trainer:
         for state in getattr(member, "exp_avg", []) + getattr(member, "exp_avg_sq", []) + \
                 getattr(member, "momentum_buffers", []):
             state.zero_()
-        self.diverged = {**getattr(self, "diverged", {}), i: self.history[-1]["epoch"] + 1 if self.history else 1}
 
     @torch.no_grad()
     def _members_metrics(self, X_test, y_test, val, target) -> dict:
