@@ -57,7 +57,7 @@ class LeanAdam(_Lean):
 
     kernel, reference = "_fused_adam_", "Adam"
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, step_count=None):
         params = list(params)
         use_kernel = _has(self.kernel) and all(p.device.type in ("cpu", "cuda") for p in params)
         reference = getattr(torch.optim, self.reference)
@@ -67,13 +67,20 @@ class LeanAdam(_Lean):
         if use_kernel:
             self.exp_avg = [torch.zeros_like(p) for p in self.params]
             self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
-            self.steps = [torch.zeros((), dtype=torch.float32, device=p.device) for p in self.params]
+            # One step count for every parameter (the kernel only reads it): one add a step, not one per tensor.
+            # A sweep's members share one too, counted by the MemberOptimizer (step_count given).
+            self.count_steps = step_count is None
+            if step_count is None:
+                step_count = torch.zeros((), dtype=torch.float32, device=self.params[0].device if params else None)
+            self.step_count = step_count
+            self.steps = [self.step_count] * len(self.params)
 
     @torch.no_grad()
     def step(self):
         if not self.use_kernel:
             return self.fallback.step()
-        torch._foreach_add_(self.steps, 1)
+        if self.count_steps:
+            self.step_count.add_(1)
         getattr(torch, self.kernel)(self.params, self._grads(), self.exp_avg, self.exp_avg_sq, [], self.steps,
                                     lr=self.lr, beta1=self.betas[0], beta2=self.betas[1],
                                     weight_decay=self.weight_decay, eps=self.eps, amsgrad=False, maximize=False)
@@ -111,9 +118,11 @@ class LeanSGD(_Lean):
 OPTIMIZERS = ("adam", "adamw", "sgd")
 
 
-def make_optimizer(name: str, params, lr: float, momentum: float = 0.9, weight_decay: float = 0.0):
+def make_optimizer(name: str, params, lr: float, momentum: float = 0.9, weight_decay: float = 0.0,
+                   step_count=None):
     if name in ("adam", "adamw"):
-        return (LeanAdam if name == "adam" else LeanAdamW)(params, lr=lr, weight_decay=weight_decay)
+        return (LeanAdam if name == "adam" else LeanAdamW)(params, lr=lr, weight_decay=weight_decay,
+                                                          step_count=step_count)
     if name == "sgd":
         return LeanSGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     raise ConfigError(N_("Unknown optimizer {name!r}; choose one of {choices}."), code="optimizer", name=str(name),
@@ -136,8 +145,10 @@ class MemberOptimizer:
         decays = list(weight_decays) if weight_decays is not None else [0.0] * len(lrs)
         self.base = list(lrs)
         self.members = []
+        device = self.params[0].device
+        self.step_count = torch.zeros((), dtype=torch.float32, device=device)  # Adam's, shared by the members
         for i, (lr, decay) in enumerate(zip(lrs, decays)):
-            member = make_optimizer(name, [p[i] for p in self.params], lr, momentum, decay)
+            member = make_optimizer(name, [p[i] for p in self.params], lr, momentum, decay, self.step_count)
             if not member.use_kernel:  # torch.optim steps leaf tensors only, not a member's views
                 raise ConfigError(N_("A sweep needs torch's fused optimizer kernels, which this device lacks; train "
                                      "the rates one run at a time."), code="sweep_device")
@@ -162,5 +173,6 @@ class MemberOptimizer:
 
     @torch.no_grad()
     def step(self):
+        self.step_count.add_(1)
         for member in self.members:
             member.step()
