@@ -15,6 +15,7 @@ import torch
 from core.data import transforms
 from core.data.dates import KNOWN_FORMATS, PARTS
 from core.data.preprocessing import n_numeric
+from core.data.task import MAX_CLASSES
 from core.data.transforms import MAX_QUANTILES
 from core.errors import N_, CheckpointError
 from core.training.model import MLP, ModelConfig
@@ -161,6 +162,8 @@ def _texts(obj: dict):
             for key, value in obj[field].items():
                 yield from (t for t in (key, value) if isinstance(t, str))
     yield from (t for t in pre.get("encoded_names", []) if isinstance(t, str))
+    classes = pre.get("target", {}).get("classes", []) if isinstance(pre.get("target"), dict) else []
+    yield from (t for t in classes if isinstance(t, str)) if isinstance(classes, list) else ()
     for column in pre.get("categorical", []) if isinstance(pre.get("categorical"), list) else []:
         if isinstance(column, dict) and isinstance(column.get("categories"), list):
             yield from (t for t in column["categories"] if isinstance(t, str))
@@ -226,11 +229,22 @@ def _well_formed(obj: dict) -> bool:
                                 for k in ("median", "mean", "scale", "min", "max"))
                         for d in pre.get("dates", []))
                 and all(isinstance(pre["target"][k], float | int) for k in ("mean", "scale"))
+                and _classes_fit(pre["target"], obj["model_config"])
                 and transforms.well_formed(pre.get("feature_transform"), n_numeric(pre))
                 and [c["name"] for c in pre["numeric"]] + [d["name"] for d in pre.get("dates", [])]
                 + [c["name"] for c in pre["categorical"]] == obj["features"])
     except (KeyError, TypeError):
         return False
+
+
+def _classes_fit(target: dict, model_config: dict) -> bool:
+    """A regressor's target has no classes; a classifier's has 2 to MAX_CLASSES distinct labels, one per output."""
+    if "classes" not in target and target.get("task", "regress") == "regress":
+        return True
+    classes = target.get("classes")
+    return (target.get("task") == "classify" and isinstance(classes, list) and 2 <= len(classes) <= MAX_CLASSES
+            and all(isinstance(c, str) for c in classes) and len(set(classes)) == len(classes)
+            and model_config.get("n_outputs") == len(classes))
 
 
 def _config(checkpoint: dict) -> ModelConfig:

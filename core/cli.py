@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from core import cli_text
 from core.errors import ConfigError, PlaygroundError
 
 
@@ -57,6 +58,8 @@ def _preset_option(group, flag: str, help: str, **kw):
 
 def parser(prog: str | None = None) -> argparse.ArgumentParser:
     from core.data import BUILTIN
+    from core.data.task import TASKS
+    from core.data.toy import TOYS, ToyConfig
     from core.data.transforms import FEATURE_TRANSFORMS
     from core.training.device import DEVICE_CHOICES
     from core.training.embeddings import EMBEDDINGS
@@ -67,14 +70,20 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
     from core.training.schedule import SCHEDULES
     from core.training.trainer import TrainConfig
 
-    root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor "
-                                   "and predict with saved checkpoints.")
+    root = argparse.ArgumentParser(prog=prog, description="Torch Playground: train an MLP regressor or "
+                                   "classifier and predict with saved checkpoints.")
     sub = root.add_subparsers(dest="command", required=True)
 
     training = TrainConfig()  # the defaults live in the config dataclasses (through core/training/presets.py)
     common = argparse.ArgumentParser(add_help=False)  # the data and the model: train and lr-find alike
-    common.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}, or the path of a CSV file")
+    toy = ToyConfig()
+    common.add_argument("--dataset", default="california", help=f"{' or '.join(BUILTIN)}; a 2-D classification set "
+                        f"({', '.join(TOYS)}); or the path of a CSV file")
     common.add_argument("--target", help="the column to predict (required for a CSV)")
+    common.add_argument("--task", choices=TASKS, default="auto", help="auto: classify a text, boolean or few-valued "
+                        "whole-number target, regress otherwise")
+    common.add_argument("--samples", type=int, default=toy.samples, help="points of a 2-D classification set")
+    common.add_argument("--noise", type=float, default=toy.noise, help="a 2-D set's noise (standard deviation)")
     common.add_argument("--preset", choices=list(PRESETS), default="lecture",
                         help="every setting below at once: lecture (the seed notebook's) or strong (the tabular "
                         "papers' recipe); options given explicitly override it")
@@ -184,11 +193,11 @@ def cmd_train(args) -> int:
     saved = checkpoint.save(checkpoint.build(name=name, model_config=result.model_config or config_dict(model_config),
                                              train_config=config_dict(train_config), prepared=prepared,
                                              result=result), args.out)
-    summary = _train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
+    summary = cli_text.train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
     summary |= _write_code(args, prepared, model_config, train_config)
     if args.onnx:
         summary["onnx"] = _export(checkpoint.load(saved), args.onnx)
-    print(json.dumps(summary) if args.json else _train_text(summary))
+    print(json.dumps(summary) if args.json else cli_text.train_text(summary))
     return 0
 
 
@@ -236,19 +245,19 @@ def _data_and_model(args):
     from core import data
     from core.training.model import ModelConfig
 
-    table = _read(args.dataset, args.target, quiet=args.quiet)
+    table = _read(args)
     if table.target is None:
         columns = ", ".join(map(str, table.frame.columns))
         raise ConfigError(f"Name the column to predict with --target (columns: {columns}).")
     data_settings, model_settings, _ = _configs(args)
     with _stages(args.quiet) as on_stage:
         prepared = data.prepare(table, data.DataConfig(**data_settings, seed=args.seed, exclude=args.exclude,
-                                                        keep=args.keep), on_stage)
+                                                        keep=args.keep, task=args.task), on_stage)
     for warning in prepared.report["warnings"]:
         print(f"warning: {warning['message']}", file=sys.stderr)
         if warning["code"] == "leak":
             print(f"  to leave them out: --exclude {' '.join(warning['columns'])}", file=sys.stderr)
-    model_config = ModelConfig(**model_settings, n_features=prepared.n_features, n_numeric=prepared.n_numeric)
+    model_config = ModelConfig(**model_settings, **prepared.shape)
     return table, prepared, model_config
 
 
@@ -279,11 +288,15 @@ def cmd_lr_find(args) -> int:
     return 0
 
 
-def _read(dataset: str, target: str | None, quiet: bool):
-    """The data set: a built-in one, or a CSV read from its path within this machine's limits, with a bar of the
-    bytes read on stderr for a file over a few MB."""
+def _read(args):
+    """The data set: a built-in one, a 2-D classification set drawn from --seed, or a CSV read from its path within
+    this machine's limits, with a bar of the bytes read on stderr for a file over a few MB."""
     from core import data
+    from core.data.toy import TOYS, ToyConfig, load_toy
 
+    dataset, target, quiet = args.dataset, args.target, args.quiet
+    if dataset in TOYS:
+        return load_toy(ToyConfig(name=dataset, samples=args.samples, noise=args.noise, seed=args.seed))
     path = Path(dataset)
     size = path.stat().st_size if dataset not in data.BUILTIN and path.is_file() else 0
     if quiet or size < 8 * 2**20:
@@ -312,55 +325,6 @@ def _stages(quiet: bool):
         yield on_stage
 
 
-def _train_summary(table, prepared, result, saved, baselines: list[dict] | None) -> dict:
-    """What the app's Train page shows, as one JSON object: figures, baselines, rows and every column's role."""
-    m, report = result.metrics, prepared.report
-    return {"dataset": table.name, "target": table.target, "epochs": len(result.history), "steps": result.steps,
-            "seconds": round(result.seconds, 3), "device": result.device, "test_mae": m["test_mae"],
-            "test_rmse": m["test_rmse"], "test_r2": m["test_r2"], "test_mse": m["test_mse"],
-            "train_loss": m.get("train_loss"), "n_train": prepared.info["n_train"],
-            "n_test": prepared.info["n_test"], "n_val": prepared.info["n_val"], "val_rmse": m.get("val_rmse"),
-            "best_epoch": m.get("best_epoch"), "rows": report["rows"], "rows_used": report["rows_used"],
-            "rows_dropped_no_target": report["rows_dropped_no_target"], "features": prepared.features,
-            "dropped": [d["column"] for d in report["dropped"]],
-            "columns": [{k: r[k] for k in ("column", "role", "code", "reason")} for r in report["roles"]],
-            "dates": report["dates"], "excluded": prepared.info["excluded"], "kept": prepared.info["kept"],
-            "imputed": report["imputed_train"] + report["imputed_test"] + report["imputed_val"],
-            "warnings": [w["message"] for w in report["warnings"]],
-            "baselines": [{k: b[k] for k in ("name", "label", "test_mae", "test_rmse", "test_r2")} for b in baselines]
-            if baselines is not None else None,
-            "checkpoint": str(saved)} | ({"sweep": result.sweep, "best_value": m["best_value"]} if result.sweep else {})
-
-
-def _train_text(s: dict) -> str:
-    val = f" / {s['n_val']} validation" if s["n_val"] else ""
-    lines = [f"Trained on {s['dataset']} ({s['n_train']} train{val} / {s['n_test']} test rows, {len(s['features'])} "
-             f"features) for {s['epochs']} epochs in {s['seconds']:.1f} s on {s['device']}.",
-             f"test MAE {s['test_mae']:.4f}  RMSE {s['test_rmse']:.4f}  R² {s['test_r2']:.4f}  ({s['target']})"]
-    if s["best_epoch"]:
-        lines.append(f"validation RMSE {s['val_rmse']:.4f}: kept epoch {s['best_epoch']}, the best on validation")
-    for b in s["baselines"] or []:
-        lines.append(f"  {b['label'] + ':':<24} MAE {b['test_mae']:.4f}  RMSE {b['test_rmse']:.4f}  R² "
-                     f"{b['test_r2']:.4f}  (same split)")
-    if s["rows_dropped_no_target"]:
-        lines.append(f"Rows without a target value, dropped: {s['rows_dropped_no_target']:,} of {s['rows']:,}.")
-    for column in s["columns"]:
-        if column["role"] == "date":
-            lines.append(f"Date {column['column']!r}: {column['reason']}.")
-        elif column["role"] not in ("numeric", "categorical", "target"):
-            lines.append(f"Left out {column['column']!r}: {column['reason']}.")
-    for member in s.get("sweep", []):
-        figures = "diverged: frozen" if member["diverged"] else f"test MAE {member['test_mae']:.4f}" + (
-            f"  validation RMSE {member['val_rmse']:.4f}" if member.get("val_rmse") is not None else "")
-        lines.append(f"  member {member['value']:g} (last epoch): {figures}")
-    if "sweep" in s:
-        how = "validation RMSE" if s["n_val"] else "test MSE (flattering: add --val-size for an honest pick)"
-        lines.append(f"Kept the member {s['best_value']:g}, the best by {how}.")
-    lines.append(f"Saved checkpoint: {s['checkpoint']}")
-    lines += [f"Wrote the {kind}: {s[kind]}" for kind in ("script", "notebook", "onnx") if kind in s]
-    return "\n".join(lines)
-
-
 def _parse_values(pairs: list[str]) -> dict:
     values = {}
     for pair in pairs:
@@ -380,7 +344,12 @@ def cmd_predict(args) -> int:
     predictor = Predictor.from_file(checkpoint.resolve(args.checkpoint))
     if args.values:
         value, report = predictor.predict_one(_parse_values(args.values))
-        if args.json:
+        if predictor.classes:  # the chosen class and every class's probability
+            chosen, shares = report.labels()[0], dict(zip(predictor.classes, report.probabilities[0].tolist()))
+            print(json.dumps({"target": predictor.target, "prediction": chosen, "probabilities": shares,
+                              "out_of_range": report.out_of_range}) if args.json else
+                  f"{predictor.target}: {chosen!r} (" + ", ".join(f"{c}: {p:.3f}" for c, p in shares.items()) + ")")
+        elif args.json:
             print(json.dumps({"target": predictor.target, "prediction": value, "out_of_range": report.out_of_range}))
         else:
             print(f"{predictor.target}: {value:.6g} ({predictor.describe(value)})")
@@ -397,34 +366,13 @@ def cmd_predict(args) -> int:
         print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(table.to_csv(index=False, sep=source.sep, decimal=source.decimal))
-    print(_predict_text(report, predictor.target), file=sys.stderr, end="")
+    print(cli_text.predict_text(report, predictor.target), file=sys.stderr, end="")
     if args.json:
         print(json.dumps({"target": predictor.target, "rows": len(table), "predicted": len(table) - report.n_bad_rows,
                           "bad_rows": report.n_bad_rows, "problems": [p["message"] for p in report.problems],
                           "out_of_range_rows": report.n_out_of_range_rows, "filled": report.filled,
                           "ignored": report.ignored, "against_target": report.against_target, "out": args.out}))
     return 0
-
-
-def _predict_text(report, target: str) -> str:
-    """What was done to the rows, for stderr: rows not predicted, cells filled, columns ignored, the error."""
-    lines = []
-    if report.n_bad_rows:
-        lines.append(f"warning: {report.n_bad_rows} row(s) could not be predicted:")
-        lines += [f"  line {p['line']}: {p['message']}" for p in report.problems[:20]]
-    if report.n_out_of_range_rows:
-        lines.append(f"warning: {report.n_out_of_range_rows} row(s) have values outside the training range "
-                     "(see the note column)")
-    for column, fill in report.filled.items():
-        value = f"{fill['value']:.6g}" if isinstance(fill["value"], float) else repr(fill["value"])
-        lines.append(f"filled {fill['count']} empty cell(s) of {column} with {value}, as in training")
-    if report.ignored:
-        lines.append(f"ignored column(s) the model does not use: {', '.join(report.ignored)}")
-    if report.against_target:
-        t = report.against_target
-        lines.append(f"against the file's {target} column ({t['n']} rows): MAE {t['mae']:.4g}  RMSE "
-                     f"{t['rmse']:.4g}  R² {t['r2']:.4f}")
-    return "".join(line + "\n" for line in lines)
 
 
 def _export(saved: dict, path: str) -> str:

@@ -16,6 +16,7 @@ from sklearn.metrics import r2_score
 from core import checkpoint as ckpt
 from core.data import dates as dates_
 from core.data import describe_units, to_numbers, transform, unscale_target
+from core.data import task as tasks
 from core.data.preprocessing import dollar_factor
 from core.errors import N_, PredictionError
 from core.messages import render
@@ -27,7 +28,7 @@ MAX_LISTED = 1000  # problems listed one by one; beyond this they are counted
 class PredictionReport:
     """Predictions for a table of rows: NaN where a row could not be predicted, with the reasons."""
 
-    predictions: np.ndarray  # (rows,) in the target's units
+    predictions: np.ndarray  # (rows,) in the target's units; a classifier's: the chosen class's index
     problems: list = field(default_factory=list)  # _problem's dicts: row, line, column, value, code, message, ...
     out_of_range: list = field(default_factory=list)  # {"row", "column", "value", "min", "max"}
     n_bad_rows: int = 0
@@ -35,7 +36,14 @@ class PredictionReport:
     imputed: int = 0  # empty cells filled with the training median / most frequent value
     filled: dict = field(default_factory=dict)  # {column: {"count", "value"}}: what filled its empty cells
     ignored: list = field(default_factory=list)  # columns of the rows the model does not use (the target aside)
-    against_target: dict | None = None  # {"n", "mae", "rmse", "r2"} when the rows hold the target column
+    against_target: dict | None = None  # {"n", "mae", "rmse", "r2"} (a classifier's: {"n", "accuracy"}) when the
+    # rows hold the target column
+    probabilities: np.ndarray | None = None  # a classifier's: (rows, classes), NaN where a row was not predicted
+    classes: list = field(default_factory=list)  # a classifier's class labels, in the probabilities' order
+
+    def labels(self) -> list:
+        """A classifier's chosen class per row, as its label (None where the row was not predicted)."""
+        return [None if math.isnan(p) else self.classes[int(p)] for p in self.predictions]
 
     def frame(self, rows: pd.DataFrame, column: str, problem_text=None, range_text=None,
               dollars: float | None = None) -> pd.DataFrame:
@@ -54,7 +62,9 @@ class PredictionReport:
         for item in self.problems:
             notes[item["row"] - 1].append(problem_text(item))
         out = rows.copy()
-        out[column] = self.predictions
+        out[column] = self.labels() if self.classes else self.predictions
+        for j, label in enumerate(self.classes):  # each class's probability beside the chosen one
+            out[f"probability_{label}"] = self.probabilities[:, j]
         if dollars is not None:
             out[f"{column}_dollars"] = np.round(self.predictions * dollars)
         out["note"] = ["; ".join(n) for n in notes]
@@ -81,6 +91,7 @@ class Predictor:
         self.numeric = {c["name"]: c for c in self.preprocessing["numeric"]}
         self.categorical = {c["name"]: c for c in self.preprocessing["categorical"]}
         self.dates = {d["name"]: d for d in self.preprocessing.get("dates", [])}
+        self.classes = list(self.preprocessing["target"].get("classes", []))  # a classifier's; none for a regressor
 
     @classmethod
     def from_file(cls, source) -> "Predictor":
@@ -197,9 +208,15 @@ class Predictor:
             X[name] = moments
         with np.errstate(over="ignore"):  # a value beyond float32: the row is reported below
             matrix, _ = transform(X, self.preprocessing)
+        probabilities = None
         with torch.no_grad():
-            scaled = self.model(torch.from_numpy(matrix)).squeeze(1).numpy()  # (rows,)
-        predictions = unscale_target(scaled.astype(np.float64), self.preprocessing)
+            out = self.model(torch.from_numpy(matrix))  # (rows, outputs)
+        if self.classes:  # softmax of the logits; the chosen class is the most probable one
+            probabilities = out.softmax(-1).numpy().astype(np.float64)
+            finite = np.isfinite(probabilities).all(1)
+            predictions = np.where(finite, probabilities.argmax(1), np.nan).astype(np.float64)
+        else:
+            predictions = unscale_target(out.squeeze(1).numpy().astype(np.float64), self.preprocessing)
         # a value so far outside the training range (1e300, say) that the model's float32 overflows: the row names
         # its numeric feature farthest from the training mean (numeric features are the matrix's first columns)
         overflow = ~bad & ~np.isfinite(predictions)
@@ -211,17 +228,27 @@ class Predictor:
                                         "prediction")))
         bad |= overflow
         predictions[bad] = np.nan
+        if probabilities is not None:
+            probabilities[bad] = np.nan
         counts = empty[~bad].sum(axis=0)  # (features,): cells filled in the rows that were predicted
         fills = self.defaults()
         filled = {name: {"count": int(n), "value": fills[name]} for name, n in zip(self.features, counts) if n}
         ignored = [str(c) for c in rows.columns if c not in self.features and c != self.target]
         return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()),
-                                int(counts.sum()), filled, ignored, self._against_target(rows, predictions))
+                                int(counts.sum()), filled, ignored, self._against_target(rows, predictions),
+                                probabilities, self.classes)
 
     def _against_target(self, rows: pd.DataFrame, predictions: np.ndarray) -> dict | None:
         """Where the rows hold the target column too: the predictions' error against it (the rows with both)."""
         if self.target not in rows.columns:
             return None
+        if self.classes:  # the share of rows whose chosen class is the file's
+            actual = rows[self.target].reset_index(drop=True).map(tasks.label, na_action="ignore")
+            both = actual.notna().to_numpy() & np.isfinite(predictions)
+            if not both.any():
+                return None
+            chosen = np.array(self.classes, dtype=object)[predictions[both].astype(int)]
+            return {"n": int(both.sum()), "accuracy": float((chosen == actual[both].to_numpy()).mean())}
         actual = to_numbers(rows[self.target].reset_index(drop=True)).to_numpy(dtype=float)
         both = np.isfinite(actual) & np.isfinite(predictions)
         if not both.any():
@@ -232,7 +259,8 @@ class Predictor:
                 "r2": r2}
 
     def predict_one(self, values: dict) -> tuple[float, PredictionReport]:
-        """Predict one row given as ``{feature: value}``; raises PredictionError if it cannot be predicted."""
+        """Predict one row given as ``{feature: value}``; raises PredictionError if it cannot be predicted. A
+        classifier's value is the chosen class's index (``report.labels()``, ``report.probabilities``)."""
         unknown = [k for k in values if k not in self.features]
         if unknown:
             raise PredictionError(N_("Unknown feature(s): {names}. This checkpoint expects {columns}."),

@@ -48,10 +48,14 @@ def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: i
         table = data.read_csv(raw, name=name)
         table.target = target
         return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep,
-                                                   val_size=val_size, feature_transform=feature_transform))
+                                                   val_size=val_size, feature_transform=feature_transform,
+                                                   task=PAGE_TASK))
 
     key = (digest(raw), name, target, test_size, seed, tuple(exclude), tuple(keep), val_size, feature_transform)
     return state.one_per_session("upload_prepared", key, make)
+
+
+PAGE_TASK = "regress"  # the Train page trains regressors; classification is on the command line (issue 15, so far)
 
 
 def digest(raw: bytes) -> str:

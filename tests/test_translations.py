@@ -20,6 +20,8 @@ import torch
 
 from core import checkpoint, data
 from core.data import builtin
+from core.data.toy import ToyConfig, load_toy
+from core.data.toy import generate as generate_toy
 from core.errors import CheckpointError, PlaygroundError
 from core.lessons import activations, device, tensors
 from core.lessons.tensors import (
@@ -330,8 +332,19 @@ CASES = [
     case("no_such_column", prepare("y", data.DataConfig(keep=("X",)), x=SCRAMBLED, y=VARIED), "'x'",
          id="no_such_column-keep-did-you-mean"),
     case("target_missing", script("data.csv", None), id="target_missing-script"),
-    case("target_not_numeric", prepare("y", x=SCRAMBLED, y=["cheap"] * N), "'y'", "'cheap'"),
+    case("target_not_numeric", prepare("y", data.DataConfig(task="regress"), x=SCRAMBLED, y=["cheap"] * N), "'y'",
+         "'cheap'"),
     case("infinite", prepare("y", x=[float("inf")] + VARIED[1:], y=VARIED), "'x'"),
+    case("task", prepare("y", data.DataConfig(task="guess"), x=SCRAMBLED, y=VARIED), "'guess'"),
+    case("sparse_classes", prepare("y", x=SCRAMBLED, y=[f"name{i}" for i in range(N)]), "'y'", str(N)),
+    case("too_many_classes", prepare("y", data.DataConfig(task="classify"), x=[(7 * i) % 120 for i in range(120)],
+                                     y=[f"c{i % 60}" for i in range(120)]), "60", "50"),
+    case("toy_samples", call(generate_toy, ToyConfig(samples=5)), "100,000"),
+    case("toy_noise", call(generate_toy, ToyConfig(noise=5.0)), "0.1"),
+    case("outputs_mismatch", lambda tmp, mp: Trainer(ModelConfig(n_features=2), TrainConfig(device="cpu"))
+         .fit(data.prepare(load_toy())), "2"),
+    case("sweep_task", lambda tmp, mp: Trainer(ModelConfig(n_features=2, n_outputs=2, ensemble=2), TrainConfig(
+        device="cpu", sweep="lr", sweep_values=(1e-3, 1e-2))).fit(data.prepare(load_toy()))),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),
     case("test_size", prepare("y", data.DataConfig(test_size=0.9), x=SCRAMBLED, y=VARIED), "0.05", "0.5"),
     case("val_size", prepare("y", data.DataConfig(val_size=0.01), x=SCRAMBLED, y=VARIED), "0.05", "64/16/20"),
@@ -514,6 +527,9 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
                           "x": SCRAMBLED, "city": ["a", "b"] * (N // 2) + ["a"], "left": SCRAMBLED})
     found |= {r["template"] for r in data.plan_columns(frame, "y", exclude=("left",))["roles"]}
     found |= {w["template"] for w in data.prepare(data.Table(frame=frame, target="y", name="t")).report["warnings"]}
+    imbalanced = pd.DataFrame({"x": SCRAMBLED * 4, "y": ["no"] * (4 * N - 10) + ["yes"] * 10})
+    found |= {w["template"] for w in data.prepare(data.Table(frame=imbalanced, target="y", name="t")).report[
+        "warnings"]}
     a, b = SCRAMBLED, [float((11 * i + 5) % N) for i in range(N)]
     for leaky in ({"x": a, "y": [2 * v + 1 for v in a]}, {"a": a, "b": b, "y": [p + q for p, q in zip(a, b)]},
                   {"x": a, "y": [2.0 ** v for v in a]}):  # one column, two together, the target in another form

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from core.data import dates
+from core.data import task as tasks
 from core.data.dates import PARTS
 from core.data.leaks import find_leak
 from core.data.preprocessing import fit_preprocessing, n_numeric, source_columns, transform
@@ -33,6 +34,7 @@ class DataConfig:
     scale_target: bool = True  # train on a standardised target; metrics and predictions stay in its own units
     exclude: tuple[str, ...] = ()  # columns left out of the features
     keep: tuple[str, ...] = ()  # columns used as features even where they look like identifiers (core/data/roles.py)
+    task: str = "auto"  # "regress", "classify", or "auto": classify text, boolean and few-valued whole targets
 
     def __post_init__(self):
         self.exclude, self.keep = tuple(map(str, self.exclude)), tuple(map(str, self.keep))
@@ -45,6 +47,9 @@ class DataConfig:
         if self.val_size != 0 and not 0.05 <= self.val_size <= 0.5:
             raise DataError(N_("The validation share must be 0 (no validation split) or between 0.05 and 0.5 of the "
                                "training rows (0.2 with a test share of 0.2 gives 64/16/20)."), code="val_size")
+        if self.task not in tasks.TASKS:
+            raise DataError(N_("Unknown task {name!r}; choose one of {choices}."), code="task", name=str(self.task),
+                            choices=", ".join(tasks.TASKS))
         if self.feature_transform not in FEATURE_TRANSFORMS:
             raise DataError(N_("Unknown feature transform {name!r}; choose one of {choices}."),
                             code="feature_transform", name=str(self.feature_transform),
@@ -75,6 +80,22 @@ class Prepared:
         return n_numeric(self.preprocessing)
 
     @property
+    def task(self) -> str:
+        """"regress" or "classify"."""
+        return self.preprocessing["target"].get("task", "regress")
+
+    @property
+    def classes(self) -> list[str]:
+        """A classifier's class labels, in the order of the model's outputs (none for a regressor)."""
+        return list(self.preprocessing["target"].get("classes", []))
+
+    @property
+    def shape(self) -> dict:
+        """What a model of this data must take and give: ModelConfig's n_features, n_numeric and n_outputs (a
+        classifier's: one logit per class)."""
+        return {"n_features": self.n_features, "n_numeric": self.n_numeric, "n_outputs": len(self.classes) or 1}
+
+    @property
     def has_validation(self) -> bool:
         return self.X_val is not None and len(self.X_val) > 0
 
@@ -93,7 +114,8 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
 
 
-def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
+def _check_target(frame: pd.DataFrame, target: str | None, task: str = "regress") -> tuple[pd.Series, list | None]:
+    """The target as numbers (a classifier's: class indices), and the classes (None for a regressor)."""
     if not target:
         raise DataError(N_("Choose the target column: the one the model should predict."), code="target_missing",
                         target="", columns=list(map(str, frame.columns)))
@@ -101,6 +123,10 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
         raise not_a_column(frame, target, "target")
     values = frame[target]
     numbers = to_numbers(values)
+    if task == "auto":
+        task = tasks.detect(values, numbers)
+    if task == "classify":
+        return tasks.encode(values, target)
     is_bool = pd.api.types.is_bool_dtype(values)
     if is_bool or not pd.api.types.is_numeric_dtype(values):
         bad = values.notna() & (is_bool or numbers.isna())
@@ -109,7 +135,7 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> pd.Series:
             raise DataError(N_("The target column {target!r} is not numeric (e.g. {example!r} on line {line}). A "
                                "regressor predicts numbers: choose a numeric column."),
                             code="target_not_numeric", target=target, example=example, line=_rows(bad, 1))
-    return numbers
+    return numbers, None
 
 
 def to_numbers(values: pd.Series) -> pd.Series:
@@ -160,7 +186,7 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
     config = config or DataConfig()
     config.check()
     frame = table.frame
-    y_all = _check_target(frame, table.target)
+    y_all, classes = _check_target(frame, table.target, config.task)
     check_names(frame, config.exclude, "exclude")
     check_names(frame, config.keep, "keep")
     if table.target in config.exclude:
@@ -177,6 +203,8 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         raise DataError(N_("Only {n} rows have a target value; at least {minimum} are needed to train and test a "
                            "model. Add rows or choose another target."), code="too_few_rows",
                         n=len(frame), minimum=MIN_ROWS)
+    if classes:
+        tasks.check_rows(y_all, classes, table.target)
     if y_all.nunique() <= 1:
         raise DataError(N_("The target column {target!r} has the same value in every row, so there is nothing to "
                            "learn. Choose a column whose values vary."), code="target_constant", target=table.target)
@@ -193,15 +221,17 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         if not pd.api.types.is_string_dtype(X[col]) or pd.api.types.is_object_dtype(X[col]):  # mixed: as text
             X[col] = X[col].astype("string").astype(object).where(X[col].notna(), np.nan)
     stage(1)
-    X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y_all, test_size=config.test_size, random_state=config.seed,
+                                                        stratify=_strata(y_all, config.test_size, classes))
     X_val = y_val = None
     if config.val_size:  # from the training rows, so the test split is the same with and without validation
         X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=config.val_size,
-                                                          random_state=config.seed)
+                                                          random_state=config.seed,
+                                                          stratify=_strata(y_train, config.val_size, classes))
     stage(2)
 
-    preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target,
-                                      config.feature_transform, config.seed)
+    preprocessing = fit_preprocessing(X_train, y_train, plan, table.target, config.scale_target and not classes,
+                                      config.feature_transform, config.seed, classes)
     stage(3)
     Xtr, imputed_train = transform(X_train, preprocessing)
     with np.errstate(over="ignore"):  # checked next
@@ -222,7 +252,8 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "encoded": [{"column": c["name"], "categories": c["categories"]} for c in preprocessing["categorical"]],
         "dropped": plan["dropped"],
         "roles": plan["roles"],
-        "warnings": _warnings(len(X_test)) + date_warnings(plan["dates"], X) + leaks,
+        "warnings": _warnings(len(X_test)) + date_warnings(plan["dates"], X) + leaks
+        + (class_warnings(y_train, classes) if classes else []),
         "imputed_train": imputed_train,
         "imputed_test": imputed_test,
         "imputed_val": imputed_val,
@@ -240,11 +271,46 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "val_size": config.val_size,
         "feature_transform": config.feature_transform,
         "seed": config.seed,
+        "task": "classify" if classes else "regress",
+        **({"classes": list(classes), "class_counts": class_counts(y_train, classes)} if classes else {}),
         "excluded": list(config.exclude),
         "kept": list(config.keep),
     }
     return Prepared(Xtr, y_train.to_numpy(np.float32), Xte, y_test.to_numpy(np.float32), preprocessing, report, info,
                     Xva, None if y_val is None else y_val.to_numpy(np.float32))
+
+
+def _strata(y: pd.Series, share: float, classes: list | None):
+    """A classifier's split keeps each class's share in both parts (``stratify``), where every class has two rows
+    and each part can hold one of each; else (a regressor, a class of one row) a plain random split."""
+    if not classes:
+        return None
+    counts, held = y.value_counts(), math.ceil(len(y) * share)
+    return y if counts.min() >= 2 and len(counts) <= min(held, len(y) - held) else None
+
+
+def class_counts(y: pd.Series, classes: list[str]) -> dict[str, int]:
+    """Training rows per class, in the classes' order."""
+    counts = y.value_counts()
+    return {label: int(counts.get(float(i), 0)) for i, label in enumerate(classes)}
+
+
+IMBALANCED = 0.8  # the majority class's share of the training rows above which accuracy alone misleads
+
+
+def class_warnings(y: pd.Series, classes: list[str]) -> list[dict]:
+    """Class imbalance, said with the accuracy that always choosing the majority class would reach."""
+    counts = class_counts(y, classes)
+    label, top = max(counts.items(), key=lambda item: item[1])
+    share = top / max(len(y), 1)
+    if share <= IMBALANCED:
+        return []
+    params = {"label": label, "share": f"{100 * share:.0f}%"}  # as text: a '%' in a template reads as printf's
+    template = N_("The classes are imbalanced: {share} of the training rows are {label!r}, so always choosing "
+                  "that class is already {share} accurate. Judge the model by its per-class recall and its log "
+                  "loss, and compare it with the majority-class baseline.")
+    return [{"code": "imbalanced", **params, "fraction": share, "template": template,
+             "message": render(template, params)}]
 
 
 def _leak(X: np.ndarray, y: pd.Series, preprocessing: dict, seed: int) -> list[dict]:

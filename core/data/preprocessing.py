@@ -15,7 +15,7 @@ from core.data import transforms
 
 
 def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, target: str, scale_target: bool,
-                      feature_transform: str = "standard", seed: int = 0) -> dict:
+                      feature_transform: str = "standard", seed: int = 0, classes: list[str] | None = None) -> dict:
     """Fit the imputer, scaler and one-hot encoder on the training split; return their parameters as lists.
 
     The numbers are scikit-learn's (SimpleImputer with ``keep_empty_features``, StandardScaler, OneHotEncoder), as
@@ -27,6 +27,9 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
 
     ``feature_transform`` (core/data/transforms.py) is fitted last, on the standardised training values, and saved
     as ``feature_transform`` (absent for the lecture's ``standard``).
+
+    A classifier's target (``classes`` given: ``y_train`` holds their indices) is not scaled; its entry records
+    ``task: "classify"`` and the classes' labels, which a regressor's lacks.
     """
     num, cat = plan["numeric"], plan["categorical"]
     numeric = _fit_numbers(X_train[num].to_numpy(dtype=np.float64, na_value=np.nan), num) if num else []
@@ -55,7 +58,8 @@ def fit_preprocessing(X_train: pd.DataFrame, y_train: pd.Series, plan: dict, tar
             "scale": float(y.std()) if scale_target and y.std() > 0 else 1.0,
             "min": float(y.min()),
             "max": float(y.max()),
-        },
+        } if classes is None else {"name": target, "task": "classify", "classes": list(classes), "mean": 0.0,
+                                   "scale": 1.0, "min": 0.0, "max": float(len(classes) - 1)},
         "encoded_names": [c["name"] for c in numeric]
         + [f"{d['name']}.{p['part']}" for d in found for p in d["parts"]]
         + [f"{c['name']}={v}" for c in categorical for v in c["categories"]],

@@ -24,7 +24,11 @@ MODELS = (
 
 def baselines(prepared: Prepared) -> list[dict]:
     """Fit each baseline on the training split; its test MAE, RMSE and R² in the target's units, and the seconds
-    fitting and predicting took."""
+    fitting and predicting took. A classifier's yardsticks are other models (core/training/classify.py)."""
+    if prepared.task == "classify":
+        from core.training.classify import classifier_baselines
+
+        return classifier_baselines(prepared)
     rows = []
     for name, label, make in MODELS:
         start = time.perf_counter()

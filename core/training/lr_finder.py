@@ -67,7 +67,7 @@ def find_lr(data: Prepared, model_config: ModelConfig, train_config: TrainConfig
 def _find(trainer: Trainer, data: Prepared, config: LRFinderConfig) -> LRFinderResult:
     cfg, target = trainer.train_config, data.preprocessing["target"]
     X = trainer._tensor(data.X_train)
-    y = trainer._tensor((data.y_train - target["mean"]) / target["scale"]).unsqueeze(1)
+    y = trainer.targets(data.y_train, target)  # (n, 1): the standardised target, or a classifier's classes
     n, bs = len(X), cfg.batch_size
     optimizer = make_optimizer(cfg.optimizer, trainer.model.parameters(), config.start_lr, cfg.momentum,
                                cfg.weight_decay)

@@ -20,8 +20,8 @@ from core.training.model import ModelConfig
 from core.training.trainer import TrainConfig
 
 CONFIGS = (DataConfig, ModelConfig, TrainConfig)
-_NOT_SETTINGS = {"n_features", "n_numeric", "n_outputs", "exclude", "keep", "scale_target", "device", "report_every",
-                 "max_steps", "seed", "sweep", "sweep_values"}  # filled from the data, or not part of the recipe
+_NOT_SETTINGS = {"n_features", "n_numeric", "n_outputs", "exclude", "keep", "scale_target", "task", "device",
+                 "report_every", "max_steps", "seed", "sweep", "sweep_values"}  # from the data, or not the recipe's
 
 STRONG = {
     "val_size": 0.2,  # with test_size 0.2: 64/16/20, the papers' split
@@ -58,7 +58,7 @@ def split(values: dict) -> tuple[dict, dict, dict]:
 def preset_configs(values: dict, prepared, seed: int = 0, device: str = "cpu"):
     """The ModelConfig and TrainConfig of flat settings for prepared data (the data part goes to DataConfig first)."""
     _data, model, train = split(values)
-    return (ModelConfig(**model, n_features=prepared.n_features, n_numeric=prepared.n_numeric),
+    return (ModelConfig(**model, **prepared.shape),
             TrainConfig(**train, seed=seed, device=device))
 
 

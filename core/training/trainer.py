@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from sklearn.metrics import r2_score
 from torch import nn
+from torch.nn import functional as F
 
 from core.data import Prepared
 from core.errors import N_, ConfigError, TrainingDiverged
@@ -95,6 +96,7 @@ class TrainResult:
     predictions: list = field(default_factory=list)  # final test-set predictions, in the target's units
     model_config: dict | None = None  # where the weights are another model's than the one asked for (a sweep's best)
     sweep: list | None = None  # a sweep's members at its last epoch: value, test_mse, test_mae, diverged, val_rmse
+    probabilities: list = field(default_factory=list)  # a classifier's: each test row's class probabilities
 
     def portable(self) -> "TrainResult":
         """A copy whose weights are NumPy arrays: pickled by value, so it survives the worker process exiting.
@@ -114,7 +116,9 @@ class Trainer:
 
     ``history`` is a list of per-epoch dicts: epoch, step, train_loss (MSE on the training batches, in the
     target's units squared), test_mse, test_mae, seconds (since the start), epoch_seconds, samples_per_s, lr (the
-    last step's rate); with a validation split also val_mse, val_mae, val_rmse.
+    last step's rate); with a validation split also val_mse, val_mae, val_rmse. A classifier's (data whose target
+    is classes) has test_log_loss and test_accuracy instead of the test and validation MSE and MAE (train_loss is
+    the cross-entropy), and early stopping watches val_log_loss.
     """
 
     def __init__(self, model_config: ModelConfig, train_config: TrainConfig | None = None, callbacks=()):
@@ -137,7 +141,8 @@ class Trainer:
             self.model = MLP(model_config)
         self.model.reset_parameters(self.generators if model_config.ensemble > 1 else self.generator)
         self.model.to(self.device)
-        self.loss_fn = nn.MSELoss()
+        self.loss_fn = nn.MSELoss()  # a classifier's: cross-entropy on the logits (set by ``targets``)
+        self.task = "regress"
         self.history = []
         self.baseline_mse = None
 
@@ -148,12 +153,29 @@ class Trainer:
     def _tensor(self, array: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(np.ascontiguousarray(array), dtype=torch.float32).to(self.device)
 
+    def targets(self, y: np.ndarray, target: dict) -> torch.Tensor:
+        """What the loss compares the model's output with, (n, 1): a regressor's standardised target, or a
+        classifier's class indices (int64, as ``CrossEntropyLoss`` takes them). Sets the loss for the task."""
+        self.task = target.get("task", "regress")
+        if self.task == "classify":
+            self.loss_fn = lambda logits, yb: F.cross_entropy(logits, yb.squeeze(-1))
+            return torch.as_tensor(np.asarray(y), dtype=torch.int64).unsqueeze(1).to(self.device)
+        return self._tensor((y - target["mean"]) / target["scale"]).unsqueeze(1)
+
     @torch.no_grad()
     def evaluate(self, X: torch.Tensor, y: torch.Tensor, target: dict) -> tuple[torch.Tensor, dict]:
-        """Test-set predictions (target units) and their MSE and MAE, under ``model.eval()`` and ``no_grad``."""
+        """Predictions under ``model.eval()`` and ``no_grad`` and their errors: a regressor's values (target units)
+        with their MSE and MAE; a classifier's class probabilities (n, classes), softmax of the logits, with the log
+        loss (the cross-entropy) and the accuracy."""
         self.model.eval()
-        pred = self.model(X).squeeze(1) * target["scale"] + target["mean"]  # (n_test,)
+        out = self.model(X)
         self.model.train()
+        if self.task == "classify":
+            labels = y.long()
+            probabilities = out.softmax(-1)
+            return probabilities, {"test_log_loss": float(F.cross_entropy(out, labels)),
+                                   "test_accuracy": float((probabilities.argmax(-1) == labels).float().mean())}
+        pred = out.squeeze(1) * target["scale"] + target["mean"]  # (n_test,)
         err = pred - y
         return pred, {"test_mse": float((err * err).mean()), "test_mae": float(err.abs().mean())}
 
@@ -174,8 +196,14 @@ class Trainer:
                               code="feature_mismatch", expected=self.model_config.n_features, actual=data.n_features)
         if self.model.embed is not None:
             self.model.embed.fit(data.X_train)  # the piecewise bins' edges: the training rows' quantiles
+        if data.task == "classify" and self.model_config.n_outputs != len(data.classes):
+            raise ConfigError(N_("A classifier of {n} classes needs {n} outputs; the model has {outputs}."),
+                              code="outputs_mismatch", n=len(data.classes), outputs=self.model_config.n_outputs)
+        if data.task == "classify" and cfg.sweep:
+            raise ConfigError(N_("A sweep trains regressors only, so far: train a classifier's rates one run at a "
+                                 "time, or use the learning-rate finder."), code="sweep_task")
         X = self._tensor(data.X_train)  # (n_train, n_features), moved to the device once
-        y = self._tensor((data.y_train - target["mean"]) / target["scale"]).unsqueeze(1)  # (n_train, 1)
+        y = self.targets(data.y_train, target)  # (n_train, 1)
         X_test, y_test = self._tensor(data.X_test), self._tensor(data.y_test)
         val = (self._tensor(data.X_val), self._tensor(data.y_val)) if data.has_validation else None
         n, bs = len(X), cfg.batch_size
@@ -184,7 +212,8 @@ class Trainer:
         total_steps = cfg.max_steps or cfg.epochs * batches  # what a schedule is planned over
         scheduled = cfg.schedule != "constant" or cfg.warmup > 0
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
-        self.baseline_mse = float(np.var(data.y_train))  # the loss of always predicting the mean
+        # the loss of always predicting the mean: the target's variance, or the classes' entropy (their shares)
+        self.baseline_mse = float(np.var(data.y_train)) if self.task == "regress" else _entropy(data.y_train)
         step, status, start = 0, "finished", time.perf_counter()
         self.history, self.best = [], None
         self.model.train()
@@ -238,8 +267,9 @@ class Trainer:
                     _, metrics = self.evaluate(X_test, y_test, target)
                 if val is not None and not cfg.sweep:
                     _, on_val = self.evaluate(*val, target)
-                    metrics |= {"val_mse": on_val["test_mse"], "val_mae": on_val["test_mae"],
-                                "val_rmse": math.sqrt(on_val["test_mse"])}
+                    metrics |= {"val" + k[4:]: v for k, v in on_val.items()}  # test_mse → val_mse, …
+                    if self.task == "regress":
+                        metrics["val_rmse"] = math.sqrt(on_val["test_mse"])
                 now = time.perf_counter()
                 record = {"epoch": epoch, "step": step, "train_loss": epoch_loss / epoch_rows, **metrics,
                           "seconds": now - start, "epoch_seconds": now - epoch_start,
@@ -274,14 +304,23 @@ class Trainer:
         order = torch.stack([torch.randperm(len(X), generator=g) for g in self.generators]).to(self.device)
         return X[order], y[order]  # (k, n, n_features), (k, n, 1)
 
+    @property
+    def val_key(self) -> str:
+        """The validation figure early stopping watches (lower is better)."""
+        return "val_log_loss" if self.task == "classify" else "val_rmse"
+
     def _loss(self, xb, yb):
         """The loss to minimise on one batch; ``self._reported`` is the part reported as the training loss (the MSE,
         without the L1 penalty; an ensemble's mean over its members). The lecture's loss alone by default."""
         cfg, k = self.train_config, self.model_config.ensemble
         if k == 1:
             loss = self._reported = self.loss_fn(self.model(xb), yb)
-        else:  # each member's MSE, summed: every member gets the gradient it would get trained alone
-            per_member = ((self.model.members(xb) - yb) ** 2).mean(dim=(1, 2))  # (k,)
+        else:  # each member's loss, summed: every member gets the gradient it would get trained alone
+            out = self.model.members(xb)  # (k, batch, n_outputs)
+            if self.task == "classify":
+                per_member = F.cross_entropy(out.flatten(0, 1), yb.flatten(), reduction="none").view(k, -1).mean(1)
+            else:
+                per_member = ((out - yb) ** 2).mean(dim=(1, 2))  # (k,)
             if cfg.sweep:  # each member's own loss reported; a diverged member's is masked out (self.alive)
                 loss, self._reported = (per_member * self.alive).sum(), per_member.detach()
             else:
@@ -366,13 +405,16 @@ class Trainer:
     def _keep_best(self, record: dict) -> bool:
         """Remembers the best epoch on the validation split (a copy of its weights); True when ``patience`` epochs
         have passed without a better one: time to stop."""
-        if self.best is None or record["val_rmse"] < self.best["val_rmse"]:
-            self.best = {"epoch": record["epoch"], "val_rmse": record["val_rmse"], "member": record.get("best_member"),
+        key = self.val_key
+        if self.best is None or record[key] < self.best[key]:
+            self.best = {"epoch": record["epoch"], key: record[key], "member": record.get("best_member"),
                          "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
         patience = self.train_config.patience
         return bool(patience) and record["epoch"] - self.best["epoch"] >= patience
 
     def _result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
+        if self.task == "classify":
+            return self._classifier_result(X_test, y_test, target, status, steps, seconds)
         pred, metrics = self.evaluate(X_test, y_test, target)
         pred_np, y_np = pred.cpu().numpy(), y_test.cpu().numpy()
         if not np.isfinite(pred_np).all():
@@ -384,9 +426,34 @@ class Trainer:
             metrics["train_loss"] = self.history[-1]["train_loss"]
         if self.best is not None:
             metrics |= {"val_rmse": self.best["val_rmse"], "best_epoch": self.best["epoch"]}
-        state_dict = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
-        return TrainResult(state_dict=state_dict, history=list(self.history), metrics=metrics, status=status,
+        return TrainResult(state_dict=self._state(), history=list(self.history), metrics=metrics, status=status,
                            steps=steps, seconds=seconds, device=str(self.device), predictions=pred_np.tolist())
+
+    def _classifier_result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
+        """A classifier's: the predicted classes' indices, each test row's probabilities, accuracy and log loss."""
+        probabilities, metrics = self.evaluate(X_test, y_test, target)
+        probabilities = probabilities.cpu().numpy()
+        if not np.isfinite(probabilities).all():
+            raise TrainingDiverged(N_("Training diverged: the model's predictions are not finite numbers. Lower the "
+                                      "learning rate and train again."), code="diverged_predictions")
+        if self.history:
+            metrics["train_loss"] = self.history[-1]["train_loss"]
+        if self.best is not None:
+            metrics |= {"val_log_loss": self.best["val_log_loss"], "best_epoch": self.best["epoch"]}
+        return TrainResult(state_dict=self._state(), history=list(self.history), metrics=metrics, status=status,
+                           steps=steps, seconds=seconds, device=str(self.device),
+                           predictions=probabilities.argmax(1).astype(float).tolist(),
+                           probabilities=probabilities.tolist())
+
+    def _state(self) -> dict:
+        return {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+
+
+def _entropy(codes: np.ndarray) -> float:
+    """The log loss of always predicting each class's share of the rows: the classes' entropy, in nats."""
+    shares = np.bincount(codes.astype(int)) / len(codes)
+    shares = shares[shares > 0]
+    return float(-(shares * np.log(shares)).sum())
 
 
 def config_dict(config) -> dict:
