@@ -40,6 +40,8 @@ class RunState:
     info: dict = field(default_factory=dict)  # the "begin" event: epochs, batches_per_epoch, n_train, device
     history: list = field(default_factory=list)  # one dict per finished epoch
     reports: list = field(default_factory=list)  # events.REPORT_FIELDS, every report_every batches
+    network: dict | None = None  # the latest report's network view (core/training/probe.py), where the run watches
+    network_history: list = field(default_factory=list)  # per report: step, epoch and each layer's figures
     result: object = None  # a portable TrainResult once finished or stopped
     baselines: list | None = None  # core.baselines rows on the run's split, when the job asked for them
     error: dict | None = None  # events.ERROR_FIELDS: message, template, code, params
@@ -237,6 +239,9 @@ class TrainingPool:
                 run.info.update(events.payload(event))
             elif kind == events.REPORT:
                 run.reports.append({k: event[k] for k in (*events.REPORT_FIELDS, "members") if k in event})
+                if "network" in event:  # the matrices only in the latest; the figures over time for the charts
+                    run.network = event["network"]
+                    run.network_history.append(events.network_figures(event))
             elif kind == events.EPOCH:
                 run.history.append(events.payload(event))
             elif kind == events.DONE:

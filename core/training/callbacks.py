@@ -95,7 +95,7 @@ class EventSink(Callback):
         self.emit(events.begin(**kw))
 
     def on_report(self, trainer, epoch, batch, step, loss, **kw):
-        self.emit(events.report(epoch, batch, step, loss, kw["seconds"], kw.get("members")))
+        self.emit(events.report(epoch, batch, step, loss, kw["seconds"], kw.get("members"), kw.get("network")))
 
     def on_epoch_end(self, trainer, record, **kw):
         self.emit(events.epoch(record))

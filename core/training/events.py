@@ -21,10 +21,22 @@ def begin(**info) -> dict:
     return {"event": BEGIN, **info}
 
 
-def report(epoch: int, batch: int, step: int, loss: float, seconds: float, members: list | None = None) -> dict:
-    """``members``: a sweep's per-member losses over the same batches (None for one that diverged)."""
+def report(epoch: int, batch: int, step: int, loss: float, seconds: float, members: list | None = None,
+           network: dict | None = None) -> dict:
+    """``members``: a sweep's per-member losses over the same batches (None for one that diverged); ``network``:
+    the network view's figures (core/training/probe.py), where the run watches its network."""
     event = {"event": REPORT, "epoch": epoch, "batch": batch, "step": step, "loss": loss, "seconds": seconds}
-    return event if members is None else {**event, "members": members}
+    extra = {k: v for k, v in (("members", members), ("network", network)) if v is not None}
+    return event | extra
+
+
+NETWORK_FIGURES = ("weight_norm", "grad_norm", "update_ratio", "act_mean", "act_std", "dead")
+
+
+def network_figures(event: dict) -> dict:
+    """A report's network view without its matrices and unit values: what a chart over the steps needs."""
+    return {"step": event["step"], "epoch": event["epoch"],
+            "layers": [{k: layer[k] for k in NETWORK_FIGURES} for layer in event["network"]["layers"]]}
 
 
 def epoch(record: dict) -> dict:

@@ -28,6 +28,7 @@ from core.training.callbacks import DivergenceCheck, StopTraining
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
 from core.training.optim import OPTIMIZERS, MemberOptimizer, make_optimizer
+from core.training.probe import Probe
 from core.training.schedule import SCHEDULES, factor
 
 SWEEPS, MAX_SWEEP = ("lr", "weight_decay", "seed"), 8
@@ -51,6 +52,7 @@ class TrainConfig:
     seed: int = 0  # seeds initial weights and shuffling through the run's own torch.Generator
     device: str = "auto"  # "auto": CUDA, then MPS, else the CPU
     report_every: int = 50  # batches between on_report events (live curves, Stop checks, NaN checks)
+    watch: bool = False  # the network view: each report carries per-layer figures (core/training/probe.py)
     max_steps: int = 0  # end after this many optimizer steps; 0 = no limit (tiny runs in tests)
 
     def __post_init__(self):
@@ -209,6 +211,7 @@ class Trainer:
         n, bs = len(X), cfg.batch_size
         batches = math.ceil(n / bs)
         optimizer = self._optimizer()
+        self.probe = Probe(self.model, X) if cfg.watch else None
         total_steps = cfg.max_steps or cfg.epochs * batches  # what a schedule is planned over
         scheduled = cfg.schedule != "constant" or cfg.warmup > 0
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
@@ -235,11 +238,14 @@ class Trainer:
                     loss.backward()
                     if cfg.clip_grad:
                         nn.utils.clip_grad_norm_(optimizer.params, cfg.clip_grad, foreach=True)
+                    reporting = (step + 1) % cfg.report_every == 0 or batch == batches or step + 1 == cfg.max_steps
+                    watching = reporting and self.probe is not None and self.probe.due(batch == batches)
+                    if watching:
+                        self.probe.before_step()  # this step's report says how far it moved the weights
                     optimizer.step()
                     losses.append(self._reported.detach())  # summed once per window: no per-batch sync
                     step += 1
-                    last = batch == batches or step == cfg.max_steps
-                    if step % cfg.report_every == 0 or last:
+                    if reporting:
                         # every batch but an epoch's last holds bs rows: weight that one by its own size
                         rows, last_rows = len(losses) * bs, min(bs, n - i)
                         members = None
@@ -255,9 +261,11 @@ class Trainer:
                                 rows += last_rows - bs
                             total *= loss_units
                         epoch_loss, epoch_rows = epoch_loss + total, epoch_rows + rows
+                        extra = {"members": members} if members is not None else {}
+                        if watching:
+                            extra["network"] = self.probe.snapshot()
                         self.notify("on_report", epoch=epoch, batch=batch, step=step,
-                                    loss=total / rows, batches=batches, seconds=time.perf_counter() - start,
-                                    **({"members": members} if members is not None else {}))
+                                    loss=total / rows, batches=batches, seconds=time.perf_counter() - start, **extra)
                         losses = []
                     if step == cfg.max_steps:
                         break

@@ -36,7 +36,7 @@ def test_the_teaching_sets_reach_their_accuracy_quickly_at_the_default_settings(
     started = time.perf_counter()
     result, _ = fit(prepared)
     assert result.metrics["test_accuracy"] >= at_least
-    assert time.perf_counter() - started < 30  # the 10 s is measured in bench/bench_class.py; this: no hang
+    assert time.perf_counter() - started < 30  # the 10 s is measured in bench/bench_classify.py; this: no hang
 
 
 def test_teaching_sets_are_seeded_two_classes_of_the_asked_size():
