@@ -80,8 +80,9 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
                              "line": {"color": color, "width": 1.5}, "opacity": 1.0, "legendgroup": f"{i}-batch"})
         if run.history:
             x = [_x(h, axis, per_epoch, False) for h in run.history]
-            for key, name, dash in (("train_loss", "train", None), ("test_mse", "test", "dash"),
-                                    ("val_mse", "val", "dot")):
+            test, val = ("test_log_loss", "val_log_loss") if "test_log_loss" in run.history[0] else \
+                ("test_mse", "val_mse")  # a classifier's curves are its cross-entropy
+            for key, name, dash in (("train_loss", "train", None), (test, "test", "dash"), (val, "val", "dot")):
                 if key not in run.history[0]:
                     continue
                 y = [h[key] for h in run.history]

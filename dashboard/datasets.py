@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 
 from core import data
+from core.data.toy import ToyConfig, load_toy
 from core.uploads import CSV_TYPES, check_file_name
 from dashboard import state
 
@@ -22,6 +23,14 @@ def builtin(name: str, test_size: float, seed: int, exclude: tuple = (), keep: t
     return data.prepare(data.load_builtin(name), data.DataConfig(test_size=test_size, seed=seed, exclude=exclude,
                                                                  keep=keep, val_size=val_size,
                                                                  feature_transform=feature_transform))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def toy(name: str, samples: int, noise: float, points_seed: int, seed: int, val_size: float = 0.0,
+        feature_transform: str = "standard") -> data.Prepared:
+    """A 2-D teaching set's points (drawn from their own seed), split with the page's seed."""
+    table = load_toy(ToyConfig(name=name, samples=samples, noise=noise, seed=points_seed))
+    return data.prepare(table, data.DataConfig(seed=seed, val_size=val_size, feature_transform=feature_transform))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -48,14 +57,10 @@ def prepare_upload(raw: bytes, name: str, target: str, test_size: float, seed: i
         table = data.read_csv(raw, name=name)
         table.target = target
         return data.prepare(table, data.DataConfig(test_size=test_size, seed=seed, exclude=exclude, keep=keep,
-                                                   val_size=val_size, feature_transform=feature_transform,
-                                                   task=PAGE_TASK))
+                                                   val_size=val_size, feature_transform=feature_transform))
 
     key = (digest(raw), name, target, test_size, seed, tuple(exclude), tuple(keep), val_size, feature_transform)
     return state.one_per_session("upload_prepared", key, make)
-
-
-PAGE_TASK = "regress"  # the Train page trains regressors; classification is on the command line (issue 15, so far)
 
 
 def digest(raw: bytes) -> str:

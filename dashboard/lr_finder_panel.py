@@ -36,7 +36,7 @@ def draw(prepared, choices, seed: int) -> None:
                       "suggestion is a tenth of the rate at the lowest loss."))
         if st.button(_("Run the range test"), key="tr_lr_find_start"):
             try:
-                model_config, train_config = choices.configs(prepared.n_features, seed, prepared.n_numeric)
+                model_config, train_config = choices.configs(prepared.shape, seed)
                 job = Job(prepared, model_config, train_config, task="lr_find")
                 st.session_state[FINDER] = runs.pool().submit(job, _owner(), "lr-find")
             except PlaygroundError as err:  # a setting out of range

@@ -10,7 +10,7 @@ from core.data import describe_units
 from core.errors import PlaygroundError
 from core.export import export_onnx
 from core.training.model import MLP, ModelConfig
-from dashboard import charts, checkpoints, datasets, runs, state
+from dashboard import charts, checkpoints, class_panels, datasets, network_panel, runs, state
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
 ENDED = {"finished": N_("Finished: {epochs} epochs."),
@@ -25,11 +25,14 @@ BASELINES = {"mean": N_("predict the mean"), "linear": N_("linear regression"),
 X_AXIS_LABELS = {"epoch": N_("Epoch"), "step": N_("Step (mini-batches)"), "time": N_("Wall time (s)")}
 
 
-def curve_labels() -> dict:
-    return {"batch": _("training loss (every N batches)"), "train": _("training loss (epoch)"), "test": _("test MSE"),
-            "smoothed": _("smoothed"), "loss": _("loss (MSE, target units²)"), "val": _("validation MSE"),
-            "lr": _("learning rate (schedule)"),
-            **{axis: message_text(label) for axis, label in X_AXIS_LABELS.items()}}
+def curve_labels(classifier: bool = False) -> dict:
+    labels = {"batch": _("training loss (every N batches)"), "train": _("training loss (epoch)"),
+              "test": _("test MSE"), "smoothed": _("smoothed"), "loss": _("loss (MSE, target units²)"),
+              "val": _("validation MSE"), "lr": _("learning rate (schedule)"),
+              **{axis: message_text(label) for axis, label in X_AXIS_LABELS.items()}}
+    if classifier:
+        labels |= {"test": _("test log loss"), "val": _("validation log loss"), "loss": _("loss (cross-entropy)")}
+    return labels
 
 
 def live_panel():
@@ -67,12 +70,18 @@ def _live():
         status.error(error_text(run.error), icon=":material/error:")
     else:
         status.success(_(ENDED[run.state], epochs=len(run.history)), icon=":material/check_circle:")
-    if run.history:
+    classifier = class_panels.is_classifier(run)
+    if classifier:
+        class_panels.live_metrics(run, epochs)
+    elif run.history:
         m1, m2, m3 = st.columns(3)
         m1.metric(_("Test MAE"), readable(run.history[-1]["test_mae"]))
         m2.metric(_("Training loss (MSE)"), readable(run.history[-1]["train_loss"]))
         m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
-    st.plotly_chart(_live_figure(run, *_chart_options()), key="tr_live_chart", config=charts.CONFIG)
+    st.plotly_chart(_live_figure(run, *_chart_options(), classifier), key="tr_live_chart", config=charts.CONFIG)
+    used = runs.trained_on(run)
+    network_panel.boundary_panel(run, used and used["prepared"])
+    network_panel.network_panel(run, used and used["prepared"])
     if run.history:
         st.download_button(_("Download the curves (CSV)"), data=lambda: charts.curves_csv(run), mime="text/csv",
                            file_name=f"{run.label}-curves.csv", on_click="ignore", key="tr_curves_csv",
@@ -101,13 +110,14 @@ def _chart_options() -> tuple[bool, float, bool, str]:
     return log, smoothing, batches, axis
 
 
-def _live_figure(run, log: bool, smoothing: float, batches: bool, axis: str):
+def _live_figure(run, log: bool, smoothing: float, batches: bool, axis: str, classifier: bool = False):
     """The live chart, built again only when the run reported something new or an option changed: the fragment
     redraws every second, and most seconds of a slow run bring nothing new."""
     version = (run.id, len(run.reports), len(run.history), log, smoothing, batches, axis, _("Loss"))
     cached = st.session_state.get("tr_live_figure")
     if cached is None or cached[0] != version:
-        cached = (version, charts.loss_figure([run], curve_labels(), log, smoothing, batches, _("Loss"), axis))
+        cached = (version, charts.loss_figure([run], curve_labels(classifier), log, smoothing, batches, _("Loss"),
+                                              axis))
         st.session_state["tr_live_figure"] = cached
     return cached[1]
 
@@ -115,6 +125,8 @@ def _live_figure(run, log: bool, smoothing: float, batches: bool, axis: str):
 def results_panel(run, used: dict) -> None:
     """The finished (or stopped) run's test errors beside the baselines, predicted against actual, residuals."""
     result, prepared = run.result, used["prepared"]
+    if prepared.task == "classify":
+        return class_panels.results_panel(run, used)
     units = prepared.info["units"].get(prepared.info["target"], "")
     rows = [{_("model"): _("your MLP"), "MAE": result.metrics["test_mae"], "RMSE": result.metrics["test_rmse"],
              "R²": result.metrics["test_r2"]}]
@@ -209,10 +221,18 @@ def compare_panel() -> None:
     st.header(_("Compare runs"))
     log, smoothing = st.session_state.get("tr_log", False), st.session_state.get("tr_smooth", 0.6)
     axis = st.session_state.get("tr_x_axis", "epoch")
-    st.plotly_chart(charts.loss_figure(mine, curve_labels(), log, smoothing, False, _("This session's runs"), axis),
+    labels = curve_labels(all(class_panels.is_classifier(r) for r in mine))
+    st.plotly_chart(charts.loss_figure(mine, labels, log, smoothing, False, _("This session's runs"), axis),
                     key="tr_compare_chart", config=charts.CONFIG)
     st.dataframe(pd.DataFrame([{_("run"): r.label, _("state"): message_text(STATES[r.state]),
                                 **{k: str(v) for k, v in r.settings.items()},
-                                "MAE": r.result.metrics["test_mae"] if r.result else None,
-                                "R²": r.result.metrics["test_r2"] if r.result else None} for r in mine]),
+                                **_compared(r)} for r in mine]),
                  hide_index=True, placeholder="—")  # a run that ended without a result
+
+
+def _compared(run) -> dict:
+    """A run's test figures for the comparison table: a regressor's MAE and R², a classifier's accuracy."""
+    metrics = run.result.metrics if run.result else {}
+    if "test_accuracy" in metrics:
+        return {_("accuracy"): metrics["test_accuracy"], _("log loss"): metrics["test_log_loss"]}
+    return {"MAE": metrics.get("test_mae"), "R²": metrics.get("test_r2")}

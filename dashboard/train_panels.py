@@ -14,11 +14,11 @@ from core.training.optim import OPTIMIZERS
 from core.training.presets import PRESETS, split
 from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
-from dashboard import datasets, recipe_panel, state
+from dashboard import datasets, recipe_panel, state, toy_panel
 from dashboard.i18n import N_, _, message_text, show_error
 
 SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
-                 "csv": N_("Your CSV")}
+                 "toy": N_("2-D classification (teaching sets)"), "csv": N_("Your CSV")}
 # the presets' own rates are on the slider too (the Strong preset's 0.008), so a preset never shows another value
 LEARNING_RATES = sorted({1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0} | {p["lr"] for p in PRESETS.values()})
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
@@ -63,15 +63,16 @@ class Choices:
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name in _LECTURE}
         return values | {"hidden": parse_hidden(self.hidden)}
 
-    def configs(self, n_features: int, seed: int, n_numeric: int = 0) -> tuple[ModelConfig, TrainConfig]:
-        """The model's and the trainer's configs; ConfigError where a value is out of range."""
+    def configs(self, shape: dict, seed: int) -> tuple[ModelConfig, TrainConfig]:
+        """The model's and the trainer's configs for data of this ``Prepared.shape``; ConfigError where a value is
+        out of range. The page's runs watch their network (the network view)."""
         _data, model, train = split(self.values())
         swept = recipe_panel.SWEEP_VALUES.get(self.sweep, ())
         if swept:  # many models at once: one member per value
             model["ensemble"] = len(swept)
-        model = ModelConfig(**model, n_features=n_features, n_numeric=n_numeric)
+        model = ModelConfig(**model, **shape)
         train = TrainConfig(**train, seed=seed, device=self.device, report_every=int(self.report_every),
-                            sweep=self.sweep if swept else "", sweep_values=swept)
+                            sweep=self.sweep if swept else "", sweep_values=swept, watch=True)
         return model, train
 
     def settings(self, prepared, model: ModelConfig, train: TrainConfig) -> dict:
@@ -93,7 +94,7 @@ def data_panel(seed: int):
     split_settings = {"val_size": float(st.session_state["tr_val"]),
                       "feature_transform": st.session_state["tr_transform"]}
     california = datasets.california_ok()
-    sources = ["california", "diabetes", "csv"] if california else ["diabetes", "csv"]
+    sources = ["california", "diabetes", "toy", "csv"] if california else ["diabetes", "toy", "csv"]
     if not california:
         st.warning(_("The California housing data is not cached here and cannot be downloaded (no network), so the "
                      "bundled diabetes data is selected instead. Connect once and scikit-learn downloads and caches "
@@ -115,6 +116,8 @@ def data_panel(seed: int):
             exclude, keep = _leave_out(table, key, target)
             prepared = datasets.prepare_upload(raw, name, target, DataConfig.test_size, seed, exclude, keep,
                                                **split_settings)
+        elif source == "toy":
+            prepared, key = toy_panel.toy_panel(seed, split_settings), "tr_exclude_toy"
         else:
             table = datasets.builtin_table(source)
             key = f"tr_exclude_{source}_{table.target}"
@@ -302,9 +305,9 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
         st.caption(_("Runnable as it stands: data loading and scaling, the model class with __init__ and forward, "
                      "the loop with shuffling and mini-batches, evaluation, and saving the state_dict."))
         try:
-            model, train = choices.configs(prepared.n_features, seed, prepared.n_numeric)
+            model, train = choices.configs(prepared.shape, seed)
         except PlaygroundError:
-            model, train = Choices().configs(prepared.n_features, seed, prepared.n_numeric)
+            model, train = Choices().configs(prepared.shape, seed)
         csv = source == "csv"
         script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
                                  csv_path=prepared.info["name"] if csv else None, val_size=prepared.info["val_size"],

@@ -180,7 +180,11 @@ def check_prepared(prepared: data.Prepared, table: data.Table) -> None:
     target = prepared.preprocessing["target"]
     assert all(math.isfinite(target[k]) for k in ("mean", "scale", "min", "max")) and target["scale"] > 0
     # the same preprocessing applied to the raw rows with a target again: imputed and encoded, no NaN or infinity
-    rows = table.frame[data.to_numbers(table.frame[table.target]).notna()]
+    if prepared.task == "classify":  # a classifier's target: class indices, its rows those with any value
+        assert set(np.unique(np.r_[prepared.y_train, prepared.y_test])) <= set(range(len(prepared.classes)))
+        rows = table.frame[table.frame[table.target].notna()]
+    else:
+        rows = table.frame[data.to_numbers(table.frame[table.target]).notna()]
     matrix, imputed = data.transform(rows[prepared.features], prepared.preprocessing)
     assert matrix.shape == (report["rows_used"], n_encoded) and np.isfinite(matrix).all()
     assert imputed == report["imputed_train"] + report["imputed_test"]

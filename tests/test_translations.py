@@ -336,6 +336,8 @@ CASES = [
          "'cheap'"),
     case("infinite", prepare("y", x=[float("inf")] + VARIED[1:], y=VARIED), "'x'"),
     case("task", prepare("y", data.DataConfig(task="guess"), x=SCRAMBLED, y=VARIED), "'guess'"),
+    case("too_big", call(tensors.make_tensor, TensorSpec(source="zeros", shape=(10**30, 0))), "10,000",
+         id="too_big-huge-size-beside-0"),
     case("sparse_classes", prepare("y", x=SCRAMBLED, y=[f"name{i}" for i in range(N)]), "'y'", str(N)),
     case("too_many_classes", prepare("y", data.DataConfig(task="classify"), x=[(7 * i) % 120 for i in range(120)],
                                      y=[f"c{i % 60}" for i in range(120)]), "60", "50"),

@@ -9,7 +9,9 @@ Per layer (the hidden layers, then the output layer):
 - ``dead``: with ReLU, the share of units that output 0 on every one of those rows (they get no gradient at all);
 - ``weight``: the matrix itself, (out, in) as ``nn.Linear`` holds it, where it has at most ``MATRIX_LIMIT`` entries.
 For nets of at most ``DIAGRAM_UNITS`` units a layer, ``units`` holds every unit's value on one chosen row (the
-diagram colours units by it). An ensemble or a sweep shows its first member.
+diagram colours units by it). An ensemble or a sweep shows its first member. A classifier of two inputs also
+gets ``boundary``: the model's class probabilities over a ``GRID`` × ``GRID`` grid spanning the training rows (in
+the model's scaled inputs, with a margin): class 1's probability for two classes, else the chosen class.
 
 The probe's forward pass runs under ``no_grad`` on its own rows, without dropout, and changes nothing the training
 sees. A report carries a snapshot at each epoch's end and otherwise at most every ``EVERY_SECONDS``;
@@ -25,6 +27,7 @@ import torch
 PROBE_ROWS = 64  # training rows the activations are measured on (the first ones: the same at every report)
 MATRIX_LIMIT = 4096  # a weight matrix of at most this many entries is sent whole (a 64 × 64 layer)
 DIAGRAM_UNITS = 16  # every layer this narrow or narrower: the diagram's unit values are sent too
+GRID = 40  # the decision boundary's grid: GRID × GRID points over the training rows' range
 EVERY_SECONDS = 0.25  # at most this often (and at every epoch's end): a page redraws about once a second, while
 # the lecture's model reports some 30 times a second; bench/bench_probe.py measures what a snapshot costs
 
@@ -37,8 +40,9 @@ def _first(t: torch.Tensor, batched: bool) -> torch.Tensor:
 
 
 class Probe:
-    def __init__(self, model, X: torch.Tensor, row: int = 0):
+    def __init__(self, model, X: torch.Tensor, row: int = 0, boundary: bool = False):
         self.model = model
+        self.grid = _grid(X) if boundary and X.shape[1] == 2 else None
         self.rows = X[:PROBE_ROWS]
         self.row = min(max(int(row), 0), len(self.rows) - 1)
         self.batched = model.config.ensemble > 1
@@ -51,7 +55,7 @@ class Probe:
         self.starts = np.cumsum([0] + [w.shape[0] for w in self.weights[:-1]])
         self.sent = [w.numel() <= MATRIX_LIMIT for w in self.weights]
         self.diagram = all(w.shape[0] <= DIAGRAM_UNITS for w in self.weights) and \
-            self.weights[0].shape[1] <= DIAGRAM_UNITS
+            self.weights[0].shape[1] <= DIAGRAM_UNITS and model.embed is None  # the inputs are the row's own
 
     def due(self, epoch_end: bool) -> bool:
         """Whether the coming report carries a snapshot: at each epoch's end, else at most every EVERY_SECONDS."""
@@ -119,10 +123,36 @@ class Probe:
                 layer["weight"] = w.tolist()
             layers.append(layer)
         out = {"layers": layers}
+        if self.grid is not None:
+            out["boundary"] = self._boundary()
         if self.diagram:
             out["row"] = self.row
             out["units"] = [self.rows[self.row].tolist()] + [a[self.row].tolist() for a in outs]
         return out
+
+
+    @torch.no_grad()
+    def _boundary(self) -> dict:
+        xs, ys, points = self.grid
+        self.model.eval()  # dropout off, as in evaluation; no random numbers are drawn
+        probabilities = self.model(points).softmax(-1)
+        self.model.train()
+        if probabilities.shape[1] == 2:
+            values = probabilities[:, 1]
+        else:
+            values = probabilities.argmax(-1).float()
+        return {"x": xs, "y": ys, "z": values.view(len(ys), len(xs)).tolist(), "classes": probabilities.shape[1]}
+
+
+def _grid(X: torch.Tensor) -> tuple[list, list, torch.Tensor]:
+    """GRID × GRID points over the two inputs' training range and a tenth more on each side: (xs, ys, points),
+    the points row by row (y outer), as a heatmap's z is laid out."""
+    lo, hi = X.amin(0), X.amax(0)
+    margin = (hi - lo) * 0.1
+    axes = [torch.linspace(float(lo[j] - margin[j]), float(hi[j] + margin[j]), GRID, device=X.device)
+            for j in range(2)]
+    gy, gx = torch.meshgrid(axes[1], axes[0], indexing="ij")
+    return axes[0].tolist(), axes[1].tolist(), torch.stack([gx.flatten(), gy.flatten()], 1)
 
 
 def gradient_ratio(snapshot: dict) -> float:

@@ -211,7 +211,7 @@ class Trainer:
         n, bs = len(X), cfg.batch_size
         batches = math.ceil(n / bs)
         optimizer = self._optimizer()
-        self.probe = Probe(self.model, X) if cfg.watch else None
+        self.probe = Probe(self.model, X, boundary=self.task == "classify") if cfg.watch else None
         total_steps = cfg.max_steps or cfg.epochs * batches  # what a schedule is planned over
         scheduled = cfg.schedule != "constant" or cfg.warmup > 0
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units

@@ -9,10 +9,11 @@ from dashboard.i18n import _, show_error
 from dashboard.sidebar import seed
 
 runs.heartbeat()
-st.title(_("Train an MLP regressor"))
-st.markdown(_("Choose data and settings, press Start, and watch the model learn: the loss (MSE) on the training "
-              "batches and on the held-out test rows, live. Training runs in a separate worker process, so this "
-              "page stays responsive."))
+st.title(_("Train an MLP"))
+st.markdown(_("Choose data and settings, press Start, and watch the model learn: the loss on the training batches "
+              "and on the held-out test rows, and what happens inside the network, live. A numeric target trains a "
+              "regressor (MSE), classes a classifier (cross-entropy). Training runs in a separate worker process, so "
+              "this page stays responsive."))
 
 st.header(_("1. Data"))
 source, prepared = train_panels.data_panel(seed())
@@ -23,7 +24,7 @@ choices, start = train_panels.settings_form(can_start=prepared is not None, devi
 recipe_panel.ladder_panel()
 if start and prepared is not None:
     try:
-        model_config, train_config = choices.configs(prepared.n_features, seed(), prepared.n_numeric)
+        model_config, train_config = choices.configs(prepared.shape, seed())
         runs.start(prepared, model_config, train_config, choices.settings(prepared, model_config, train_config))
     except PlaygroundError as err:
         show_error(err)
@@ -42,6 +43,9 @@ if run is not None and run.result is not None and used is not None:
 
 run_panels.compare_panel()
 
-if prepared is not None:
+if prepared is not None and prepared.task == "regress":  # the microscope and the script teach the regressor
     microscope_panel.draw(prepared, choices, seed())
     train_panels.code_panel(prepared, source, choices, seed())
+elif prepared is not None:
+    st.caption(_("The step-by-step microscope and the generated script cover the regressor so far; the classifier's "
+                 "code is the same loop with `nn.CrossEntropyLoss` on the logits and `softmax` for the probabilities."))

@@ -125,14 +125,14 @@ def test_an_uploaded_csv_trains():
     (b"PK\x03\x04binary", "not a CSV"),
     (b"1,2\n3,4\n", "header"),
     (b"a,b\n1,2\n3,4\n", "at least 20"),
-    ("a,b\n" + "\n".join(f"{i},x{i}" for i in range(30)), "not numeric"),
+    ("a,b\n" + "\n".join(f"{i},x{i}" for i in range(30)), "too few rows per class"),
 ])
 def test_each_bad_csv_gets_its_message(content, expected):
     at = train_page()
     at.radio(key="tr_source").set_value("csv").run()
     raw = content.encode() if isinstance(content, str) else content
     at.file_uploader[0].upload("bad.csv", raw, "text/csv").run()
-    if "not numeric" in expected:
+    if "not numeric" in expected or "per class" in expected:
         target = [s for s in at.selectbox if s.label.startswith("Target")][0]
         target.set_value("b").run()
     assert not at.exception

@@ -70,6 +70,7 @@ def test_a_wide_net_sends_no_diagram_and_no_large_matrix():
 def test_an_ensembles_view_is_its_first_members():
     torch.manual_seed(1)
     batched = MLP(ModelConfig(n_features=3, hidden=(5,), n_outputs=1, ensemble=3))
+    batched.reset_parameters()  # BatchedLinear starts empty: the trainer initialises every member
     X = torch.randn(50, 3)
     mine = Probe(batched, X).snapshot()
     alone = Probe(batched.member(0), X).snapshot()

@@ -103,6 +103,11 @@ def _check_shape(shape) -> tuple[int, ...]:
         raise TensorOpError(N_("The shape must be at most {limit} whole numbers, each 0 or more, e.g. (2, 3) or "
                                "(0, 4); got {shape}."), code="bad_shape", shape=_short(shape), limit=MAX_RANK)
     _check_numel(math.prod(shape))  # before allocating: the product is exact, however large
+    huge = [s for s in shape if s > MAX_ARG]
+    if huge:  # with a 0 beside it the product passes, but torch cannot even hold such a size
+        raise TensorOpError(N_("A size of {size:,} is larger than any tensor the playground's shared server allows "
+                               "({limit:,} elements), even with a 0 beside it. Use sizes of at most {limit:,}."),
+                            code="too_big", size=huge[0], limit=MAX_ARG)
     return shape
 
 

@@ -1,0 +1,54 @@
+"""The Train page as a classifier (issue 15): a 2-D teaching set trained from the page, with the decision boundary,
+the network view and the classifier's results, in English and Korean."""
+
+import json
+
+import pytest
+
+from tests.app.test_train_page import headers, poll, start, train_page
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def titled(at, words: str) -> list[dict]:
+    return [c for c in charts(at) if words in json.dumps(c.get("layout", {}).get("title", {}), ensure_ascii=False)]
+
+
+def teaching_set(at, name="moons"):
+    at.radio(key="tr_source").set_value("toy").run()
+    at.selectbox(key="tr_toy").set_value(name).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang, finished, mlp, majority, boundary, inside", [
+    ("en", "Finished", "your MLP", "always the majority class", "Decision boundary", "Inside the network"),
+    ("ko", "완료", "내 MLP", "늘 최빈 클래스", "결정 경계", "신경망의 속"),
+])
+def test_a_teaching_set_trains_as_a_classifier_with_its_boundary_and_network(lang, finished, mlp, majority,
+                                                                           boundary, inside):
+    at = teaching_set(train_page(lang))
+    start(at, source="toy", epochs=8, hidden="8, 8", report=10, lr=0.01)
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)) and any(finished in s.value for s in a.success))
+    table = next(d.value for d in at.dataframe if mlp in list(d.value.iloc[:, 0]))  # the results, with baselines
+    models = list(table.iloc[:, 0])
+    assert mlp in models and majority in models
+    assert table.iloc[models.index(mlp), 1] > 0.9 and table.iloc[models.index(majority), 1] == pytest.approx(0.5)
+    drawn = titled(at, boundary)
+    assert drawn and drawn[0]["data"][0]["type"] == "heatmap" and len(drawn[0]["data"][0]["z"]) == 40
+    assert any(e.label == inside for e in at.expander)
+    diagram = [c for c in charts(at) if c.get("layout", {}).get("shapes")]
+    assert diagram and len(diagram[0]["layout"]["shapes"]) == 2 * 8 + 8 * 8 + 8 * 2  # every weight an edge
+    confusion = [c for c in charts(at) if c["data"] and c["data"][0].get("colorscale") and
+                 c["data"][0].get("texttemplate")]
+    assert confusion and sum(map(sum, confusion[0]["data"][0]["z"])) == 200  # every test row counted once
+
+
+def test_regenerate_draws_new_points_and_keeps_the_set():
+    at = teaching_set(train_page(), "spiral")
+    seed = at.session_state["tr_toy_seed"]
+    [b for b in at.button if b.label == "Regenerate"][0].click().run()
+    assert not at.exception and at.session_state["tr_toy_seed"] == seed + 1
+    assert at.selectbox(key="tr_toy").value == "spiral"
