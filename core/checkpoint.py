@@ -320,6 +320,8 @@ def summary(checkpoint: dict, path: Path | None = None) -> dict:
         "test_mae": checkpoint["metrics"].get("test_mae"),
         "test_rmse": checkpoint["metrics"].get("test_rmse"),
         "test_r2": checkpoint["metrics"].get("test_r2"),
+        "test_accuracy": checkpoint["metrics"].get("test_accuracy"),  # a classifier's (its MAE and R² are None)
+        "task": checkpoint["preprocessing"]["target"].get("task", "regress"),
         "epochs": len(checkpoint["history"]),
         "hidden": list(checkpoint["model_config"].get("hidden", [])),
         "created": checkpoint.get("created", ""),

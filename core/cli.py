@@ -403,8 +403,10 @@ def cmd_list(args) -> int:
         if "error" in item:
             print(f"{item['name']}: unreadable ({item['error']})")
         else:
-            print(f"{item['name']}: {item['dataset']} → {item['target']}, test MAE {item['test_mae']:.4f}, "
-                  f"{item['epochs']} epochs, {item['created']}")
+            figure = f"test accuracy {item['test_accuracy']:.4f}" if item["task"] == "classify" else \
+                f"test MAE {item['test_mae']:.4f}"
+            print(f"{item['name']}: {item['dataset']} → {item['target']}, {figure}, {item['epochs']} epochs, "
+                  f"{item['created']}")
     return 0
 
 

@@ -273,9 +273,19 @@ class Predictor:
         return float(report.predictions[0]), report
 
 
-def loading_code(name: str, model_config: dict, target: str, values: dict) -> str:
+def loading_code(name: str, model_config: dict, target: str, values: dict, classes: list | None = None) -> str:
     """The lecture's loading pattern for this checkpoint, as code to copy: the model class from the saved config,
-    ``load_state_dict``, ``eval()``, the saved preprocessing, then a prediction under ``torch.no_grad()``."""
+    ``load_state_dict``, ``eval()``, the saved preprocessing, then a prediction under ``torch.no_grad()`` (a
+    classifier's: the softmax of the logits, and the most probable class)."""
+    if classes:
+        last = f'''with torch.no_grad():
+    probabilities = model(torch.from_numpy(x)).softmax(-1)  # one row per input row, one column per class
+classes = ckpt["preprocessing"]["target"]["classes"]  # {classes!r}
+print(classes[int(probabilities.argmax(-1)[0])], probabilities)  # {target}'''
+    else:
+        last = f'''with torch.no_grad():
+    pred = unscale_target(model(torch.from_numpy(x)).squeeze(1), ckpt["preprocessing"])
+print(pred)  # {target}'''
     return f'''import torch
 from core.training.model import MLP, ModelConfig  # the class that was trained: __init__ and forward
 
@@ -290,6 +300,4 @@ from core.data import transform, unscale_target
 import pandas as pd
 rows = pd.DataFrame([{values!r}])
 x, _ = transform(rows, ckpt["preprocessing"])
-with torch.no_grad():
-    pred = unscale_target(model(torch.from_numpy(x)).squeeze(1), ckpt["preprocessing"])
-print(pred)  # {target}'''
+{last}'''

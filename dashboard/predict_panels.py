@@ -54,9 +54,11 @@ def choose_panel() -> dict | None:
     st.dataframe(pd.DataFrame([{
         _("name"): i["name"], _("whose"): whose[i["mine"]], _("data"): i["dataset"], _("target"): i["target"],
         _("features"): len(i["features"]), "MAE": i["test_mae"], "R²": i["test_r2"],
-        _("created (UTC)"): i["created"][:16].replace("T", " "), _("size"): f"{i['bytes'] / 1024:,.0f} KiB"}
-        for i in usable]), hide_index=True, column_config={"MAE": st.column_config.NumberColumn(format="%.4f"),
-                                                           "R²": st.column_config.NumberColumn(format="%.3f")})
+        _("accuracy"): i.get("test_accuracy"), _("created (UTC)"): i["created"][:16].replace("T", " "),
+        _("size"): f"{i['bytes'] / 1024:,.0f} KiB"}
+        for i in usable]), hide_index=True, placeholder="—", column_config={
+            "MAE": st.column_config.NumberColumn(format="%.4f"), "R²": st.column_config.NumberColumn(format="%.3f"),
+            _("accuracy"): st.column_config.NumberColumn(format="%.3f")})
     broken = [i for i in items if "error" in i]
     if broken:
         with st.expander(_("{n} file(s) in the folder cannot be used", n=len(broken))):
@@ -110,6 +112,9 @@ def one_row_panel(predictor) -> dict:
         except PlaygroundError as err:
             show_error(err)
             return values
+        if predictor.classes:
+            _class_probabilities(predictor, report)
+            return values
         st.metric(_("Predicted {target}", target=target), with_unit(value, units.get(target, "")))
         mae = predictor.test_mae
         if mae is not None and math.isfinite(mae):
@@ -137,7 +142,11 @@ def _what_was_done(report, target: str) -> None:
                 icon=":material/format_color_fill:")
     if report.ignored:
         st.caption(_("Ignored column(s) the model does not use: {columns}.", columns=", ".join(report.ignored)))
-    if report.against_target:
+    if report.against_target and "accuracy" in report.against_target:
+        t = report.against_target
+        st.success(_("Against the file's own {target} column ({n:,} rows): accuracy {accuracy:.3f}.",
+                     target=target, n=t["n"], accuracy=t["accuracy"]))
+    elif report.against_target:
         t = report.against_target
         st.success(_("Against the file's own {target} column ({n:,} rows): MAE {mae}, RMSE {rmse}, R² {r2:.3f}.",
                      target=target, n=t["n"], mae=readable(t["mae"]), rmse=readable(t["rmse"]), r2=t["r2"]))
@@ -172,3 +181,17 @@ def batch_panel(predictor, path: str) -> None:
                        on_click="ignore")  # written when clicked, not on every rerun, in the file's own format
     st.caption(_("The download keeps the file's separator and decimal mark; it is UTF-8, with a byte-order mark "
                  "where the file had one or was CP949, so that Excel opens it with the right letters."))
+
+
+def _class_probabilities(predictor, report) -> None:
+    """A classifier's answer: the chosen class, and every class's probability (softmax of the logits) as bars."""
+    chosen, shares = report.labels()[0], report.probabilities[0]
+    st.metric(_("Predicted {target}", target=predictor.target), chosen)
+    accuracy = predictor.checkpoint["metrics"].get("test_accuracy")
+    st.dataframe(pd.DataFrame({_("class"): predictor.classes, _("probability"): shares}), hide_index=True,
+                 column_config={_("probability"): st.column_config.ProgressColumn(format="%.3f", min_value=0,
+                                                                                    max_value=1)})
+    if accuracy is not None:
+        st.caption(_("The probabilities are the softmax of the model's outputs (its logits): they add up to 1. On "
+                     "the test rows its most probable class was right {share} of the time (its test accuracy).",
+                     share=f"{100 * accuracy:.1f}%"))

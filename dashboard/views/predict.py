@@ -33,5 +33,5 @@ panels.batch_panel(predictor, chosen["path"])
 with st.expander(_("Code")):
     st.caption(_("The lecture's loading pattern: build the model class from the saved config, load_state_dict, "
                  "eval(), then predict under torch.no_grad()."))
-    st.code(loading_code(chosen["name"], predictor.checkpoint["model_config"], predictor.target, values),
-            language="python")
+    st.code(loading_code(chosen["name"], predictor.checkpoint["model_config"], predictor.target, values,
+                         predictor.classes), language="python")

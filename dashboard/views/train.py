@@ -4,7 +4,7 @@ import streamlit as st
 import torch
 
 from core.errors import PlaygroundError
-from dashboard import lr_finder_panel, microscope_panel, recipe_panel, run_panels, runs, train_panels
+from dashboard import depth_panel, lr_finder_panel, microscope_panel, recipe_panel, run_panels, runs, train_panels
 from dashboard.i18n import _, show_error
 from dashboard.sidebar import seed
 
@@ -22,6 +22,7 @@ st.header(_("2. Model and training"))
 devices = ["auto", "cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 choices, start = train_panels.settings_form(can_start=prepared is not None, devices=devices)
 recipe_panel.ladder_panel()
+depth_panel.depth_panel()
 if start and prepared is not None:
     try:
         model_config, train_config = choices.configs(prepared.shape, seed())

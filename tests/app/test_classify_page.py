@@ -52,3 +52,48 @@ def test_regenerate_draws_new_points_and_keeps_the_set():
     [b for b in at.button if b.label == "Regenerate"][0].click().run()
     assert not at.exception and at.session_state["tr_toy_seed"] == seed + 1
     assert at.selectbox(key="tr_toy").value == "spiral"
+
+
+@pytest.fixture
+def penguin_ckpt(checkpoint_folder):
+    """A penguin species classifier in the shared folder, as an instructor would leave one."""
+    from core import checkpoint, data
+    from core.training.model import ModelConfig
+    from core.training.trainer import TrainConfig, Trainer, config_dict
+    from tests.training.test_classify import PENGUIN_FEATURES_LEFT_OUT, PENGUINS
+
+    prepared = data.prepare(data.load(str(PENGUINS), "species"), data.DataConfig(exclude=PENGUIN_FEATURES_LEFT_OUT))
+    model, train = ModelConfig(**prepared.shape, hidden=(16,)), TrainConfig(epochs=10, device="cpu")
+    result = Trainer(model, train).fit(prepared)
+    checkpoint.save(checkpoint.build(name="penguins", model_config=config_dict(model), train_config=config_dict(train),
+                                     prepared=prepared, result=result), checkpoint_folder)
+    return result
+
+
+@pytest.mark.parametrize("lang, predict, probability", [("en", "Predict", "probability"), ("ko", "예측", "확률")])
+def test_the_predict_page_gives_a_classifiers_class_and_its_probabilities(penguin_ckpt, lang, predict, probability):
+    from tests.apptest import open_page
+
+    at = open_page("views/predict.py", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    listing = at.dataframe[0].value
+    assert listing.iloc[0, 0] == "penguins" and listing.iloc[0].notna().sum() >= 6  # accuracy shown, MAE blank
+    [b for b in at.button if b.label == predict][0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[0].value in ("Adelie", "Chinstrap", "Gentoo")
+    shares = next(d.value for d in at.dataframe if probability in d.value.columns)
+    assert list(shares.iloc[:, 0]) == ["Adelie", "Chinstrap", "Gentoo"]
+    assert shares[probability].sum() == pytest.approx(1, abs=1e-5)
+    assert shares.iloc[shares[probability].argmax(), 0] == at.metric[0].value
+    code = at.code[-1].value
+    assert "softmax(-1)" in code and "['Adelie', 'Chinstrap', 'Gentoo']" in code
+
+
+def test_the_depth_lesson_sets_eight_sigmoid_or_relu_layers():
+    at = train_page()
+    [b for b in at.button if b.label == "8 sigmoid layers"][0].click().run()
+    assert not at.exception
+    assert at.text_input(key="tr_hidden").value == ", ".join(["128"] * 8)
+    assert at.selectbox(key="tr_activation").value == "sigmoid"
+    [b for b in at.button if b.label == "8 ReLU layers"][0].click().run()
+    assert at.selectbox(key="tr_activation").value == "relu"

@@ -1,6 +1,7 @@
 """In a real browser (issue 15): a teaching set trained from the Train page, its decision boundary and the network
 view redrawn while the run goes, in English and Korean. Screenshots go to tests/artifacts/e2e/ (classify-*.png)."""
 
+import re
 import time
 
 import pytest
@@ -20,7 +21,9 @@ from tests.browser.test_e2e import (  # noqa: F401 (fixtures: one server, one br
     set_slider_to_lowest,
     snap,
 )
+from tests.browser.test_pages import CODE_NAMES, DATASET_COLUMNS, LATIN_ALLOWED, VISIBLE_PROSE
 
+TOY_COLUMNS = {"x1", "x2", "class", "XOR"}  # a teaching set's own column names, and the XOR set's name
 SAMPLE = """() => {
   const plot = key => document.querySelector(`.st-key-${key}:not([data-stale="true"]) .js-plotly-plot`);
   const b = plot('tr_boundary'), g = plot('tr_gradients'), d = plot('tr_diagram');
@@ -65,3 +68,8 @@ def test_the_decision_boundary_and_the_network_redraw_while_a_run_goes(server, p
     grown = [x["gradients"] for x in running]
     assert grown[-1] > grown[0], "the gradient chart did not grow while the run went"
     snap(page, f"classify-{lang}-results", at=heading(page, "4. Results", lang))
+    if lang == "ko":  # the classifier's whole page, results and network view open, has no English left
+        text = re.sub(r"(?<=[가-힣])\s?\([A-Za-z][^()가-힣]*\)", "", page.evaluate(VISIBLE_PROSE))
+        words = {w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if len(w.strip("_")) > 1}
+        left = words - LATIN_ALLOWED - CODE_NAMES - DATASET_COLUMNS - TOY_COLUMNS
+        assert not left, f"English left on the Korean classifier page: {sorted(left)}"

@@ -205,3 +205,19 @@ def test_the_cli_forces_a_task(tmp_path, capsys):
         assert main(["train", "--dataset", str(path), "--target", "grade", "--task", task, "--epochs", "1",
                      "--quiet", "--json", "--no-baselines"]) == 0
         assert json.loads(capsys.readouterr().out)["task"] == expected
+
+
+def test_the_predict_pages_loading_code_runs_and_names_the_class(tmp_path, capsys, monkeypatch):
+    from core.predict import loading_code
+
+    prepared = data.prepare(load_toy(ToyConfig(name="moons")))
+    result, model = fit(prepared, epochs=3)
+    saved = checkpoint.build(name="m", model_config=config_dict(model), train_config=config_dict(TrainConfig()),
+                             prepared=prepared, result=result)
+    (tmp_path / "m.pt").write_bytes(checkpoint.to_bytes(saved))
+    monkeypatch.chdir(tmp_path)
+    code = loading_code("m", saved["model_config"], "class", {"x1": 1.0, "x2": -0.5}, prepared.classes)
+    exec(compile(code, "loading_code", "exec"), {})
+    chosen = capsys.readouterr().out.split()[0]
+    expected = Predictor(saved).predict_one({"x1": 1.0, "x2": -0.5})[1].labels()[0]
+    assert chosen == expected
