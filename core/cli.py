@@ -209,11 +209,17 @@ def _write_code(args, prepared, model_config, train_config) -> dict:
     if not (args.script or args.notebook):
         return {}
     source = "csv" if prepared.info["name"].lower().endswith((".csv", ".txt")) else args.dataset
-    script = training_script(source, prepared.info["target"], model_config, train_config,
-                             test_size=prepared.info["test_size"],
-                             csv_path=args.dataset if source == "csv" else None,
-                             val_size=prepared.info["val_size"],
-                             feature_transform=prepared.info["feature_transform"])
+    if prepared.task == "classify":
+        from core.training.class_script import classifier_script
+
+        script = classifier_script(prepared.info, model_config, train_config,
+                                   csv_path=args.dataset if source == "csv" else None)
+    else:
+        script = training_script(source, prepared.info["target"], model_config, train_config,
+                                 test_size=prepared.info["test_size"],
+                                 csv_path=args.dataset if source == "csv" else None,
+                                 val_size=prepared.info["val_size"],
+                                 feature_transform=prepared.info["feature_transform"])
     written = {}
     for key, path, text in (("script", args.script, script), ("notebook", args.notebook, None)):
         if path:

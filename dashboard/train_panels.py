@@ -8,6 +8,8 @@ import streamlit as st
 
 from core.data import DataConfig, default_target
 from core.errors import PlaygroundError
+from core.training import class_script
+from core.training.class_script import classifier_script
 from core.training.model import ACTIVATIONS, ModelConfig, parse_hidden
 from core.training.notebook import training_notebook
 from core.training.optim import OPTIMIZERS
@@ -309,10 +311,14 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
         except PlaygroundError:
             model, train = Choices().configs(prepared.shape, seed)
         csv = source == "csv"
-        script = training_script(source, prepared.info["target"], model, train, test_size=prepared.info["test_size"],
-                                 csv_path=prepared.info["name"] if csv else None, val_size=prepared.info["val_size"],
-                                 feature_transform=prepared.info["feature_transform"])
-        shown = comments_in(script, lambda c: _(c) if c in COMMENTS else c)
+        if prepared.task == "classify":  # the same points or file, CrossEntropyLoss on the logits
+            script = classifier_script(prepared.info, model, train, csv_path=prepared.info["name"] if csv else None)
+        else:
+            script = training_script(source, prepared.info["target"], model, train,
+                                     test_size=prepared.info["test_size"], csv_path=prepared.info["name"] if csv
+                                     else None, val_size=prepared.info["val_size"],
+                                     feature_transform=prepared.info["feature_transform"])
+        shown = comments_in(script, lambda c: _(c) if c in COMMENTS or c in class_script.COMMENTS else c)
         st.code(shown, language="python")
         py_col, nb_col = st.columns(2)
         py_col.download_button(_("Download the script (`.py`)"), shown, file_name="train_mlp.py", mime="text/x-python",

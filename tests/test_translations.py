@@ -604,6 +604,11 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
         script = training_script("diabetes", None, ModelConfig(n_features=3, ensemble=2), recipe, val_size=0.2,
                                  feature_transform=transform)
         comments_in(script, lambda c: found.add(c) or c)
+    from core.data.toy import ToyConfig, load_toy
+    from core.training.class_script import classifier_script
+
+    toy = data.prepare(load_toy(ToyConfig(name="spiral")), data.DataConfig(val_size=0.2))
+    comments_in(classifier_script(toy.info, ModelConfig(**toy.shape), TrainConfig()), lambda c: found.add(c) or c)
     from core.training.presets import ASIDES
 
     found |= {name for name, _values in ASIDES}  # the ladder's rows that change one thing of the Strong preset

@@ -273,6 +273,7 @@ def prepare(table: Table, config: DataConfig | None = None, on_stage=None) -> Pr
         "seed": config.seed,
         "task": "classify" if classes else "regress",
         **({"classes": list(classes), "class_counts": class_counts(y_train, classes)} if classes else {}),
+        **({"origin": dict(table.origin)} if table.origin else {}),
         "excluded": list(config.exclude),
         "kept": list(config.keep),
     }

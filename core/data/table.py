@@ -19,3 +19,4 @@ class Table:
     bom: bool = False  # the file began with a UTF-8 byte-order mark
     sep: str = ","
     decimal: str = "."  # "," where a ';' file wrote numbers with decimal commas
+    origin: dict = field(default_factory=dict)  # how to draw it again: a teaching set's ToyConfig, as a dict

@@ -8,7 +8,7 @@ the units of the plane, which spans about -1.5 to 1.5 for every set.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -82,4 +82,4 @@ def load_toy(config: ToyConfig | None = None) -> Table:
     frame = pd.DataFrame({COLUMNS[0]: X[:, 0], COLUMNS[1]: X[:, 1], TARGET: y})
     return Table(frame=frame, target=TARGET, name=config.name,
                  source=f"{config.name}: {config.samples} points, noise {config.noise:g}, seed {config.seed} "
-                        "(generated; two classes)")
+                        "(generated; two classes)", origin=asdict(config))

@@ -44,9 +44,7 @@ if run is not None and run.result is not None and used is not None:
 
 run_panels.compare_panel()
 
-if prepared is not None and prepared.task == "regress":  # the microscope and the script teach the regressor
-    microscope_panel.draw(prepared, choices, seed())
+if prepared is not None:
+    if prepared.task == "regress":  # the microscope's step is the regressor's (MSE)
+        microscope_panel.draw(prepared, choices, seed())
     train_panels.code_panel(prepared, source, choices, seed())
-elif prepared is not None:
-    st.caption(_("The step-by-step microscope and the generated script cover the regressor so far; the classifier's "
-                 "code is the same loop with `nn.CrossEntropyLoss` on the logits and `softmax` for the probabilities."))

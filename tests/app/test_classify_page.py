@@ -52,6 +52,8 @@ def test_regenerate_draws_new_points_and_keeps_the_set():
     [b for b in at.button if b.label == "Regenerate"][0].click().run()
     assert not at.exception and at.session_state["tr_toy_seed"] == seed + 1
     assert at.selectbox(key="tr_toy").value == "spiral"
+    script = next(c.value for c in at.code if "nn.CrossEntropyLoss()" in c.value)  # the classifier's own script
+    assert f"N_POINTS, NOISE, POINTS_SEED = 1000, 0.1, {seed + 1}" in script  # the regenerated points
 
 
 @pytest.fixture
