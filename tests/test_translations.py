@@ -607,8 +607,13 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     from core.data.toy import ToyConfig, load_toy
     from core.training.class_script import classifier_script
 
-    toy = data.prepare(load_toy(ToyConfig(name="spiral")), data.DataConfig(val_size=0.2))
-    comments_in(classifier_script(toy.info, ModelConfig(**toy.shape), TrainConfig()), lambda c: found.add(c) or c)
+    for name in ("spiral", "moons", "xor"):  # the classifier's script: each teaching set's lines, and a CSV's
+        toy = data.prepare(load_toy(ToyConfig(name=name)), data.DataConfig(val_size=0.2))
+        comments_in(classifier_script(toy.info, ModelConfig(**toy.shape), TrainConfig()), lambda c: found.add(c) or c)
+    classes = pd.DataFrame({"x": SCRAMBLED * 2, "y": ["a", "b"] * N})
+    labelled = data.prepare(data.Table(frame=classes, target="y", name="t.csv"))
+    comments_in(classifier_script(labelled.info, ModelConfig(**labelled.shape), TrainConfig()),
+                lambda c: found.add(c) or c)
     from core.training.presets import ASIDES
 
     found |= {name for name, _values in ASIDES}  # the ladder's rows that change one thing of the Strong preset

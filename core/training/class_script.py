@@ -27,8 +27,9 @@ _TOY = {  # how core/data/toy.py draws each set, as a learner would write it
 
 def _toy_load(origin: dict) -> str:
     name = origin["name"]
-    head = (f"# {name}: {origin['samples']} points in the plane, two classes (the app's teaching set).\n"
-            f"N_POINTS, NOISE, POINTS_SEED = {origin['samples']!r}, {origin['noise']!r}, {origin['seed']!r}\n")
+    head = ("# The app's teaching set, drawn again: points in the plane, two classes.\n"
+            f"N_POINTS, NOISE, POINTS_SEED = {origin['samples']!r}, {origin['noise']!r}, {origin['seed']!r}"
+            f"  # {name}\n")
     body = {
         "moons": "X, y = make_moons(N_POINTS, noise=NOISE, random_state=POINTS_SEED)\n"
                  "X = (X - [0.5, 0.25]) * 1.2  # centred on the origin",
@@ -154,4 +155,19 @@ NEEDS = N_("Needs torch and scikit-learn (pandas for a CSV). Runs on the CPU: fo
            "as a GPU.")
 LEFT_OUT = N_("The app's run also used settings of the recipe this classifier's script leaves out, so its numbers "
               "differ from the app's.")
-COMMENTS = (TITLE, NEEDS, LEFT_OUT)  # the prose the page shows in the reader's language (the rest stays English)
+# The script's prose comments, marked so the page shows them in the reader's language (script.py's COMMENTS hold the
+# ones both scripts share; shapes such as "(batch, 1)" stay as they are).
+COMMENTS = (
+    TITLE, NEEDS, LEFT_OUT,
+    N_("The app's teaching set, drawn again: points in the plane, two classes."), N_("centred on the origin"),
+    N_("a thin margin along the axes"), N_("class 1 where both coordinates have the same sign"),
+    N_("two arms, half a turn apart"),
+    N_("A simpler version of what the app does with a CSV: numeric feature columns only, and rows with an empty cell "
+       "dropped; the classes are the target's distinct values, in sorted order."),
+    N_("The split keeps each class's share in both parts (stratify), as the app's does."),
+    N_("Normalisation (from the lecture): every feature gets mean 0 and standard deviation 1, learned from the "
+       "training rows."),
+    N_("softmax and the log loss in one, on the logits"), N_("the mean cross-entropy over the training rows"),
+    N_("4. The final model on the test rows: accuracy, and the log loss of its probabilities"),
+    N_("5. Save the weights. Predicting on new rows also needs the scaler and the classes from above."),
+)

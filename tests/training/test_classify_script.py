@@ -73,3 +73,23 @@ def test_every_classifier_script_passes_ruff(tmp_path):
     rules = ["--isolated", "--line-length", "120", "--select", "E,F,W,I,B,UP"]
     check = subprocess.run([sys.executable, "-m", "ruff", "check", *rules, *paths], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize("name", [*TOYS, "csv"])
+def test_every_prose_comment_of_a_classifier_script_is_marked_for_translation(name, tmp_path):
+    from core.training import class_script, script
+    from core.training.script import comments_in
+
+    if name == "csv":
+        from tests.training.test_classify import PENGUINS
+
+        prepared = data.prepare(data.load(str(PENGUINS), "species"), data.DataConfig(val_size=0.2))
+    else:
+        prepared = data.prepare(load_toy(ToyConfig(name=name)))
+    text = classifier_script(prepared.info, ModelConfig(**prepared.shape, dropout=0.1), TrainConfig())
+    seen = []
+    comments_in(text, lambda c: seen.append(c) or c)
+    prose = [c for c in seen if not c.startswith("(") and not c.startswith("x:") and c not in TOYS]
+    assert prose and all(c in class_script.COMMENTS or c in script.COMMENTS for c in prose), [
+        c for c in prose if c not in class_script.COMMENTS and c not in script.COMMENTS]
+    compile(comments_in(text, lambda c: "한국어 주석"), "train.py", "exec")  # still Python
