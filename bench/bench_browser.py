@@ -80,7 +80,7 @@ QUIET_MS = 300  # "settled": the page stayed complete and idle, with no DOM chan
 VIEWPORT = {"width": 1280, "height": 1400}
 RENDER = 60_000  # ms: generous bounds for a busy shared machine
 PAGES = [("Activations", "Activation functions"), ("Device", "Device: CPU and CUDA"),
-         ("Train", "Train an MLP regressor"),
+         ("Train", "Train an MLP"),
          ("Predict", "Predict with a saved model"), ("Tensors", "Tensor playground")]
 SHAPES = {"view(4, 1)": "torch.Size([4, 1])", "view(2, 2)": "torch.Size([2, 2])"}  # the default chain is view(2, 2)
 

@@ -57,7 +57,7 @@ def gradient_figure(history: list, labels: dict, per_epoch: int, log: bool = Tru
     layout = {"title": chart_title(labels["title"]), "height": 360, "xaxis": {"title": {"text": labels["x"]}},
               "yaxis": {"title": {"text": labels["grad"]}, "type": "log" if log else "linear"},
               "yaxis2": {"title": {"text": labels["update"]}, "overlaying": "y", "side": "right", "type": "log",
-                         "showgrid": False}, **LAYOUT}
+                         "showgrid": False, "tickformat": ".0e"}, **LAYOUT}
     return go.Figure(data=data, layout=layout)
 
 

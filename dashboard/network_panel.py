@@ -24,6 +24,11 @@ def _labels() -> dict:
             "class": _("class"), "train": _("training"), "test": _("test")}
 
 
+def _gradient_figure(run):
+    per_epoch = run.info.get("batches_per_epoch") or 1
+    return network_charts.gradient_figure(run.network_history, _labels(), per_epoch)
+
+
 def boundary_panel(run, prepared) -> None:
     """The latest decision boundary behind the points, where the run is a classifier of two inputs."""
     boundary = (run.network or {}).get("boundary")
@@ -40,23 +45,29 @@ def network_panel(run, prepared) -> None:
     snapshot, history = run.network, run.network_history
     if not snapshot or not history:
         return
-    with st.expander(_("Inside the network"), expanded=True):
-        per_epoch = run.info.get("batches_per_epoch") or 1
-        st.plotly_chart(network_charts.gradient_figure(history, _labels(), per_epoch), key="tr_gradients",
-                        config=CONFIG)
+    # On by default for the small nets the diagram draws; a wide net's view is one click away (redrawn every second,
+    # its charts cost the browser enough to slow the live chart on a busy machine).
+    key = f"tr_network_{run.id}"
+    if key not in st.session_state:
+        st.session_state[key] = "units" in snapshot
+    if not st.toggle(_("Inside the network"), key=key, help=_("Each layer's gradients, updates and outputs while the "
+                                                               "run goes, streamed from the worker.")):
+        return
+    with st.container(border=True):
+        st.plotly_chart(_gradient_figure(run), key="tr_gradients", config=CONFIG)
         ratio = gradient_ratio(snapshot)
         verdict = (_("vanishing: the first layer learns far more slowly than the last") if ratio < VANISHING else
                    _("healthy: the gradient reaches the first layer") if ratio > HEALTHY else
                    _("weak: the first layer learns more slowly than the last"))
         st.markdown(_("First-to-last layer gradient ratio **{ratio}**: {verdict}.", ratio=f"{ratio:.2g}",
                       verdict=verdict))
-        st.dataframe(pd.DataFrame([{
+        st.table(pd.DataFrame([{
             _("layer"): _("layer {n}", n=i + 1), _("shape"): f"{layer['inputs']} → {layer['units']}",
             _("weight norm"): readable(layer["weight_norm"]), _("gradient norm"): readable(layer["grad_norm"]),
             _("update / weight"): "—" if layer["update_ratio"] is None else f"{layer['update_ratio']:.1e}",
             _("mean output"): readable(layer["act_mean"]), _("output spread"): readable(layer["act_std"]),
             _("dead ReLUs"): "—" if layer["dead"] is None else f"{100 * layer['dead']:.0f}%"}
-            for i, layer in enumerate(snapshot["layers"])]), hide_index=True)
+            for i, layer in enumerate(snapshot["layers"])]).set_index(_("layer")))  # a light HTML table, redrawn often
         st.caption(_("Update / weight: how far the last step moved the layer's weights (about 1e-3 is a healthy "
                      "pace). Dead ReLUs: units that output 0 on every one of 64 training rows, so no gradient "
                      "reaches them."))

@@ -41,7 +41,7 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")  
 SECURITY_HEADERS = ("Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
                     "Content-Security-Policy")
 # The sidebar's link to each page after the first, and the page's title.
-PAGES = {"Activations": "Activation functions", "Train": "Train an MLP regressor",
+PAGES = {"Activations": "Activation functions", "Train": "Train an MLP",
          "Predict": "Predict with a saved model", "Device": "Device: CPU and CUDA"}
 
 

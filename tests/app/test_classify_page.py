@@ -38,7 +38,7 @@ def test_a_teaching_set_trains_as_a_classifier_with_its_boundary_and_network(lan
     assert table.iloc[models.index(mlp), 1] > 0.9 and table.iloc[models.index(majority), 1] == pytest.approx(0.5)
     drawn = titled(at, boundary)
     assert drawn and drawn[0]["data"][0]["type"] == "heatmap" and len(drawn[0]["data"][0]["z"]) == 40
-    assert any(e.label == inside for e in at.expander)
+    assert any(t.label == inside and t.value for t in at.toggle)  # on by default for a net the diagram draws
     diagram = [c for c in charts(at) if c.get("layout", {}).get("shapes")]
     assert diagram and len(diagram[0]["layout"]["shapes"]) == 2 * 8 + 8 * 8 + 8 * 2  # every weight an edge
     confusion = [c for c in charts(at) if c["data"] and c["data"][0].get("colorscale") and

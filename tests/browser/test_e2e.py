@@ -247,7 +247,7 @@ def test_learners_path_from_tensors_to_a_prediction(server, page, lang):
     snap(page, f"learner-{lang}-2-activations")
 
     # Train: the bundled diabetes data, a short run whose chart grows while it trains
-    go_to(page, s("Train", lang), s("Train an MLP regressor", lang))
+    go_to(page, s("Train", lang), s("Train an MLP", lang))
     diabetes = s("Diabetes (bundled, offline)", lang)
     widget(page, "stRadio", s("Data set", lang)).locator('[data-testid="stRadioOption"]',
                                                           has_text=exactly(diabetes)).click()
@@ -299,7 +299,7 @@ def test_enter_in_a_training_setting_starts_nothing(server, page):
     """Enter in a text field of st.form submits it by default: one Start gave three runs. Only Start starts one."""
     page.goto(server)
     wait_until_idle(page)
-    go_to(page, "Train", "Train an MLP regressor")
+    go_to(page, "Train", "Train an MLP")
     for kind, label, value in (("stTextInput", "Hidden layers", "8"), ("stNumberInput", "Epochs", "1")):
         field = widget(page, kind, label).locator("input")
         field.fill(value)
@@ -314,7 +314,7 @@ def test_a_reload_mid_run_shows_the_same_run(server, page):
     """Runs belong to the browser, like its checkpoints: a reload reattaches to the run that is going."""
     page.goto(server)
     wait_until_idle(page)
-    go_to(page, "Train", "Train an MLP regressor")
+    go_to(page, "Train", "Train an MLP")
     widget(page, "stRadio", "Data set").locator('[data-testid="stRadioOption"]',
                                                 has_text=exactly("Diabetes (bundled, offline)")).click()
     wait_until_settled(page)
