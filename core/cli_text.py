@@ -77,11 +77,9 @@ def predict_text(report, target: str) -> str:
         lines.append(f"ignored column(s) the model does not use: {', '.join(report.ignored)}")
     if report.against_target:
         t = report.against_target
-        if "accuracy" in t:
-            lines.append(f"against the file's {target} column ({t['n']} rows): accuracy {t['accuracy']:.4f}")
-            return "".join(line + "\n" for line in lines)
-        lines.append(f"against the file's {target} column ({t['n']} rows): MAE {t['mae']:.4g}  RMSE "
-                     f"{t['rmse']:.4g}  R² {t['r2']:.4f}")
+        figures = f"accuracy {t['accuracy']:.4f}" if "accuracy" in t else \
+            f"MAE {t['mae']:.4g}  RMSE {t['rmse']:.4g}  R² {t['r2']:.4f}"  # a classifier's, a regressor's
+        lines.append(f"against the file's {target} column ({t['n']} rows): {figures}")
     return "".join(line + "\n" for line in lines)
 
 

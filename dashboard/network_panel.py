@@ -24,11 +24,6 @@ def _labels() -> dict:
             "class": _("class"), "train": _("training"), "test": _("test")}
 
 
-def _gradient_figure(run):
-    per_epoch = run.info.get("batches_per_epoch") or 1
-    return network_charts.gradient_figure(run.network_history, _labels(), per_epoch)
-
-
 def boundary_panel(run, prepared) -> None:
     """The latest decision boundary behind the points, where the run is a classifier of two inputs."""
     boundary = (run.network or {}).get("boundary")
@@ -54,7 +49,9 @@ def network_panel(run, prepared) -> None:
                                                                "run goes, streamed from the worker.")):
         return
     with st.container(border=True):
-        st.plotly_chart(_gradient_figure(run), key="tr_gradients", config=CONFIG)
+        per_epoch = run.info.get("batches_per_epoch") or 1
+        st.plotly_chart(network_charts.gradient_figure(history, _labels(), per_epoch), key="tr_gradients",
+                        config=CONFIG)
         ratio = gradient_ratio(snapshot)
         verdict = (_("vanishing: the first layer learns far more slowly than the last") if ratio < VANISHING else
                    _("healthy: the gradient reaches the first layer") if ratio > HEALTHY else

@@ -80,10 +80,7 @@ def classifier_script(info: dict, model_config: ModelConfig, train_config: Train
         settings += [f"CSV_PATH = {_string(csv_path or info['name'])}", f"TARGET = {_string(info['target'])}"]
     settings.append(f"PATH = {_string(save_path)}  # where the trained weights are saved")
     extras = _left_out(info, model_config, train_config)
-    model = _model_section(model_config).replace("nn.Linear(" + _last_inputs(model_config) + ", 1)",
-                                                 "nn.Linear(" + _last_inputs(model_config) + ", n_classes)")
-    model = model.replace("def __init__(self, n_features):", "def __init__(self, n_features, n_classes):")
-    model = model.replace("return self.out(x)  # (batch, 1)", "return self.out(x)  # (batch, n_classes): the logits")
+    model = _model_section(model_config, classifier=True)
     parts = [
         f'"""{TITLE}\n\n{NEEDS}\n"""',
         "\n".join(imports),
@@ -96,10 +93,6 @@ def classifier_script(info: dict, model_config: ModelConfig, train_config: Train
     tail = ["model = MLP(X_train.shape[1], len(classes))\nloss_fn = nn.CrossEntropyLoss()  # softmax and the log "
             "loss in one, on the logits\n" + _optimizer_line(train_config), LOOP, RESULTS]
     return "\n\n".join(parts) + "\n\n\n" + model + "\n\n\n" + "\n\n".join(tail) + "\n"
-
-
-def _last_inputs(model_config: ModelConfig) -> str:
-    return str(model_config.hidden[-1])
 
 
 def _left_out(info: dict, model_config: ModelConfig, train_config: TrainConfig) -> bool:

@@ -94,7 +94,8 @@ class Probe:
     def snapshot(self) -> dict:
         """The figures above as plain lists and numbers (one transfer from the device)."""
         weights, starts = self.weights, self.starts
-        grads = [torch.zeros(1) if p.grad is None else _first(p.grad, self.batched) for p in self.parameters]
+        grads = [torch.zeros(1, device=p.device) if p.grad is None else _first(p.grad, self.batched)
+                 for p in self.parameters]  # no gradient yet (before the first step): norm 0, on the same device
         outs = self.outputs()
         # A few list-wide kernels, then NumPy on a few hundred numbers: a dozen tiny torch ops a layer would cost
         # more in dispatch than the probe's forward pass (bench/bench_probe.py).
@@ -129,7 +130,6 @@ class Probe:
             out["row"] = self.row
             out["units"] = [self.rows[self.row].tolist()] + [a[self.row].tolist() for a in outs]
         return out
-
 
     @torch.no_grad()
     def _boundary(self) -> dict:

@@ -58,7 +58,8 @@ def _data_section(data_source: str, target: str | None, csv_path: str | None) ->
     return ["import pandas as pd"], [f"CSV_PATH = {_string(path)}", f"TARGET = {_string(target)}"], load
 
 
-def _model_section(model_config: ModelConfig) -> str:
+def _model_section(model_config: ModelConfig, classifier: bool = False) -> str:
+    """The MLP class; a classifier's has one output per class (``n_classes``, its logits)."""
     sizes = model_config.hidden
     act = ACTIVATIONS[model_config.activation].__name__  # "ReLU", "GELU", ...: the class in torch.nn
     drop = model_config.dropout > 0
@@ -67,7 +68,7 @@ def _model_section(model_config: ModelConfig) -> str:
     for i, size in enumerate(sizes, start=1):
         init.append(f"        self.fc{i} = nn.Linear({inputs}, {size})")
         inputs = str(size)
-    init.append(f"        self.out = nn.Linear({inputs}, 1)")
+    init.append(f"        self.out = nn.Linear({inputs}, {'n_classes' if classifier else 1})")
     init.append(f"        self.act = nn.{act}()")
     if drop:
         init.append(f"        self.drop = nn.Dropout({model_config.dropout!r})  # only while training")
@@ -75,10 +76,11 @@ def _model_section(model_config: ModelConfig) -> str:
     for i, size in enumerate(sizes, start=1):
         step = f"self.act(self.fc{i}(x))"
         forward.append(f"        x = {f'self.drop({step})' if drop else step}  # (batch, {size})")
-    forward.append("        return self.out(x)  # (batch, 1)")
+    forward.append("        return self.out(x)  # (batch, n_classes): the logits" if classifier else
+                   "        return self.out(x)  # (batch, 1)")
     return "\n".join([
         "class MLP(nn.Module):",
-        "    def __init__(self, n_features):",
+        f"    def __init__(self, n_features{', n_classes' if classifier else ''}):",
         *init,
         "",
         "    def forward(self, x):  # x: (batch, n_features)",

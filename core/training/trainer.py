@@ -421,40 +421,28 @@ class Trainer:
         return bool(patience) and record["epoch"] - self.best["epoch"] >= patience
 
     def _result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
-        if self.task == "classify":
-            return self._classifier_result(X_test, y_test, target, status, steps, seconds)
+        """The final model's test figures and predictions: a regressor's values with RMSE and R², a classifier's
+        chosen classes' indices with each row's probabilities."""
         pred, metrics = self.evaluate(X_test, y_test, target)
         pred_np, y_np = pred.cpu().numpy(), y_test.cpu().numpy()
         if not np.isfinite(pred_np).all():
             raise TrainingDiverged(N_("Training diverged: the model's predictions are not finite numbers. Lower the "
                                       "learning rate and train again."), code="diverged_predictions")
-        metrics["test_rmse"] = math.sqrt(metrics["test_mse"])
-        metrics["test_r2"] = float(r2_score(y_np, pred_np)) if len(y_np) > 1 else float("nan")
+        extra = {}
+        if self.task == "classify":  # pred_np: (n_test, classes) probabilities
+            extra = {"probabilities": pred_np.tolist()}
+            pred_np = pred_np.argmax(1).astype(float)
+        else:
+            metrics["test_rmse"] = math.sqrt(metrics["test_mse"])
+            metrics["test_r2"] = float(r2_score(y_np, pred_np)) if len(y_np) > 1 else float("nan")
         if self.history:
             metrics["train_loss"] = self.history[-1]["train_loss"]
         if self.best is not None:
-            metrics |= {"val_rmse": self.best["val_rmse"], "best_epoch": self.best["epoch"]}
-        return TrainResult(state_dict=self._state(), history=list(self.history), metrics=metrics, status=status,
-                           steps=steps, seconds=seconds, device=str(self.device), predictions=pred_np.tolist())
-
-    def _classifier_result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
-        """A classifier's: the predicted classes' indices, each test row's probabilities, accuracy and log loss."""
-        probabilities, metrics = self.evaluate(X_test, y_test, target)
-        probabilities = probabilities.cpu().numpy()
-        if not np.isfinite(probabilities).all():
-            raise TrainingDiverged(N_("Training diverged: the model's predictions are not finite numbers. Lower the "
-                                      "learning rate and train again."), code="diverged_predictions")
-        if self.history:
-            metrics["train_loss"] = self.history[-1]["train_loss"]
-        if self.best is not None:
-            metrics |= {"val_log_loss": self.best["val_log_loss"], "best_epoch": self.best["epoch"]}
-        return TrainResult(state_dict=self._state(), history=list(self.history), metrics=metrics, status=status,
-                           steps=steps, seconds=seconds, device=str(self.device),
-                           predictions=probabilities.argmax(1).astype(float).tolist(),
-                           probabilities=probabilities.tolist())
-
-    def _state(self) -> dict:
-        return {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+            metrics |= {self.val_key: self.best[self.val_key], "best_epoch": self.best["epoch"]}
+        state_dict = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        return TrainResult(state_dict=state_dict, history=list(self.history), metrics=metrics, status=status,
+                           steps=steps, seconds=seconds, device=str(self.device), predictions=pred_np.tolist(),
+                           **extra)
 
 
 def _entropy(codes: np.ndarray) -> float:
