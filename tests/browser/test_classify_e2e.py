@@ -44,8 +44,8 @@ def test_the_decision_boundary_and_the_network_redraw_while_a_run_goes(server, p
     main(page).get_by_text(s("2-D classification (teaching sets)", lang), exact=True).click()
     wait_until_settled(page)
     fill_in_form(page, "stTextInput", s("Hidden layers", lang), "8, 8")
-    fill_in_form(page, "stNumberInput", s("Epochs", lang), "25")
-    assert set_slider_to_lowest(page, s("Batch size", lang)) == "1"  # 20,000 steps: a run of several seconds
+    fill_in_form(page, "stNumberInput", s("Epochs", lang), "60")
+    assert set_slider_to_lowest(page, s("Batch size", lang)) == "1"  # 48,000 steps: half a minute, so a busy machine still redraws it often
     main(page).locator('[data-testid="stFormSubmitButton"] button', has_text=s("Start training", lang)).click()
     results, samples, shot = heading(page, "4. Results", lang), [], False
     deadline = time.monotonic() + RUN / 1000
