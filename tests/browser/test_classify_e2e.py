@@ -45,7 +45,7 @@ def test_the_decision_boundary_and_the_network_redraw_while_a_run_goes(server, p
     wait_until_settled(page)
     fill_in_form(page, "stTextInput", s("Hidden layers", lang), "8, 8")
     fill_in_form(page, "stNumberInput", s("Epochs", lang), "60")
-    assert set_slider_to_lowest(page, s("Batch size", lang)) == "1"  # 48,000 steps: half a minute, so a busy machine still redraws it often
+    assert set_slider_to_lowest(page, s("Batch size", lang)) == "1"  # 48,000 steps: redrawn often
     main(page).locator('[data-testid="stFormSubmitButton"] button', has_text=s("Start training", lang)).click()
     results, samples, shot = heading(page, "4. Results", lang), [], False
     deadline = time.monotonic() + RUN / 1000
