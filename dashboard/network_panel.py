@@ -41,12 +41,11 @@ def network_panel(run, prepared) -> None:
     if not snapshot or not history:
         return
     # On by default for the small nets the diagram draws; a wide net's view is one click away (redrawn every second,
-    # its charts cost the browser enough to slow the live chart on a busy machine).
-    key = f"tr_network_{run.id}"
-    if key not in st.session_state:
-        st.session_state[key] = "units" in snapshot
-    if not st.toggle(_("Inside the network"), key=key, help=_("Each layer's gradients, updates and outputs while the "
-                                                               "run goes, streamed from the worker.")):
+    # its charts cost the browser enough to slow the live chart on a busy machine). The default is the widget's own,
+    # not seeded into the session state: a fragment's rerun can reset a widget to its default (streamlit#11266),
+    # which turned a seeded view off in the middle of a run.
+    if not st.toggle(_("Inside the network"), value="units" in snapshot, key=f"tr_network_{run.id}", help=_(
+            "Each layer's gradients, updates and outputs while the run goes, streamed from the worker.")):
         return
     with st.container(border=True):
         per_epoch = run.info.get("batches_per_epoch") or 1
