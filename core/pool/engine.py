@@ -21,6 +21,7 @@ from multiprocessing.connection import wait
 
 from core.isolate import bare_main
 from core.training.run import Job, execute
+from core.training.transport import Transport
 
 DEFAULT_NICE = 10  # workers' niceness: the server's page work (nice 0) comes first
 
@@ -28,9 +29,9 @@ DEFAULT_NICE = 10  # workers' niceness: the server's page work (nice 0) comes fi
 class Engine:
     """Where runs execute: the pool's only way to reach its workers.
 
-    ``start`` runs a job somewhere and returns ``(future, stop)``: the Future completes when that worker is done
-    with the run, and ``stop.set()`` asks the run to end. Runs report through ``events``, a queue of
-    ``(run_id, event)`` pairs.
+    ``start`` runs a job somewhere and returns ``(future, transport)``: the Future completes when that worker is
+    done with the run, and the ``Transport`` (core/training/transport.py) stops (``set()``), pauses, resumes and
+    steps it. Runs report through ``events``, a queue of ``(run_id, event)`` pairs.
     """
 
     events: queue.Queue
@@ -46,7 +47,7 @@ class WorkerDied(RuntimeError):
     """The process running a run ended before the run did (killed, out of memory)."""
 
 
-def _worker_main(conn, stop, nice: int, server: int):
+def _worker_main(conn, cells, nice: int, server: int):
     """A worker process: set up, say "ready", then run one job at a time from the pipe, reporting on it, until the
     pipe closes or says None."""
     if nice > 0 and hasattr(os, "nice"):
@@ -65,7 +66,7 @@ def _worker_main(conn, stop, nice: int, server: int):
         if message is None:
             return
         run_id, number, job = message
-        execute(job, lambda event, run_id=run_id: conn.send(("event", (run_id, event))), StopFlag(stop, number))
+        execute(job, lambda event, run_id=run_id: conn.send(("event", (run_id, event))), Transport(cells, number))
         conn.send(("done", run_id))
 
 
@@ -77,27 +78,13 @@ def _exit_with_parent(parent: int, every: float = 0.5):
     os._exit(0)
 
 
-class StopFlag:
-    """A worker's stop flag, shared memory the pool writes and the worker reads without a system call: it holds the
-    number of the job to stop, so a late stop for a run that has ended cannot stop the next run on that worker."""
-
-    def __init__(self, value, number: int):
-        self.value, self.number = value, number
-
-    def set(self):
-        self.value.value = self.number
-
-    def is_set(self) -> bool:
-        return self.value.value == self.number
-
-
 class _Worker:
-    """One worker process, its end of their pipe, its stop flag, and the job it runs (None while idle)."""
+    """One worker process, its end of their pipe, its transport's cells, and the job it runs (None while idle)."""
 
     def __init__(self, ctx, nice: int):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.stop = ctx.RawValue("q", 0)  # no lock: a process killed while touching it cannot leave it held
-        self.process = ctx.Process(target=_worker_main, args=(child, self.stop, nice, os.getpid()),
+        self.cells = ctx.RawArray("q", 3)  # no lock: a process killed while touching it cannot leave it held
+        self.process = ctx.Process(target=_worker_main, args=(child, self.cells, nice, os.getpid()),
                                    name="training-worker", daemon=True)
         with bare_main():
             self.process.start()
@@ -157,7 +144,7 @@ class ProcessEngine(Engine):
         # The job may be large (a data set's arrays) and the worker may still be importing torch: the send can
         # take a while, and must not hold up the caller (the pool holds its lock while it dispatches).
         threading.Thread(target=self._send, args=(worker, (run_id, number, job)), daemon=True).start()
-        return future, StopFlag(worker.stop, number)
+        return future, Transport(worker.cells, number)
 
     def _send(self, worker: _Worker, message):
         with worker.sending:  # one message at a time on the pipe: two threads' bytes must not interleave

@@ -1,6 +1,9 @@
 """A ``TrainingPool`` runs training for many users of one server: worker processes (one torch thread each) behind an
 ``Engine`` (core/pool/engine.py), runs beyond them queued first-come first-served, each run's progress streamed back,
-and a run stopped on request, when its owner goes silent (a closed browser tab), or when the pool shuts down.
+and a run stopped on request, when its owner goes silent (a closed browser tab), or when the pool shuts down. A
+running run can be paused, stepped and resumed (core/training/transport.py); a paused one holds its worker for at
+most ``pause_limit`` seconds without a step, then is stopped, keeping what it learned, so that a class's workers
+cannot all sit paused while others wait.
 
 Nothing here knows about Streamlit: the app holds one pool per server process and asks it about its own session's
 runs only.
@@ -23,6 +26,7 @@ from core.training.run import Job
 
 ACTIVE = ("queued", "running")
 QUIET_END = 3.0  # seconds a run may stay "running" after its worker is done with it, its last events still coming
+PAUSE_LIMIT = 300.0  # seconds a paused run may hold its worker without a step ($TORCH_PLAYGROUND_PAUSE_LIMIT)
 
 
 @dataclass
@@ -46,6 +50,8 @@ class RunState:
     baselines: list | None = None  # core.baselines rows on the run's split, when the job asked for them
     error: dict | None = None  # events.ERROR_FIELDS: message, template, code, params
     ahead: int = 0  # runs waiting before this one (while queued)
+    paused: bool = False  # asked to pause (while running): the worker holds after its current step
+    continues: str | None = None  # the id of the run this one continues, which it began with the history of
 
     @property
     def active(self) -> bool:
@@ -81,18 +87,23 @@ class TrainingPool:
     ``workers`` defaults to $TORCH_PLAYGROUND_WORKERS, else the number of CPU cores. ``nice`` (default
     $TORCH_PLAYGROUND_WORKER_NICE, else 10) lowers the workers' CPU priority, so that a server whose cores are all
     training still answers its pages at once; training takes whatever CPU the pages leave. An owner whose last
-    ``heartbeat`` is older than ``abandon_after`` seconds has its runs stopped (state "abandoned").
+    ``heartbeat`` is older than ``abandon_after`` seconds has its runs stopped (state "abandoned"); a run paused for
+    ``pause_limit`` seconds (default $TORCH_PLAYGROUND_PAUSE_LIMIT, else 300) without a step is stopped, with
+    ``info["released"]`` set.
     """
 
     def __init__(self, workers: int | None = None, abandon_after: float = 20.0, engine: Engine | None = None,
-                 nice: int | None = None):
+                 nice: int | None = None, pause_limit: float | None = None):
         workers = workers or int(os.environ.get("TORCH_PLAYGROUND_WORKERS", 0)) or os.cpu_count() or 1
         nice = int(os.environ.get("TORCH_PLAYGROUND_WORKER_NICE", DEFAULT_NICE)) if nice is None else nice
         self.engine = engine or ProcessEngine(workers, nice=nice)
         self.workers = workers
         self.abandon_after = abandon_after
+        self.pause_limit = float(os.environ.get("TORCH_PLAYGROUND_PAUSE_LIMIT", PAUSE_LIMIT)) \
+            if pause_limit is None else pause_limit
+        self._paused: dict[str, float] = {}  # paused runs → when they last moved (paused, or stepped)
         self._runs: dict[str, RunState] = {}
-        self._stops: dict[str, object] = {}
+        self._transports: dict[str, object] = {}
         self._jobs: dict[str, Job] = {}  # until started
         self._pending: deque[str] = deque()
         self._running: set[str] = set()
@@ -111,13 +122,19 @@ class TrainingPool:
 
     # --- what the app calls ----------------------------------------------------------------------------------
 
-    def submit(self, job: Job, owner: str, label: str = "", settings: dict | None = None) -> str:
-        """Queue a run for ``owner``; it starts as soon as a worker is free. Returns the run's id."""
+    def submit(self, job: Job, owner: str, label: str = "", settings: dict | None = None,
+               continues: str | None = None) -> str:
+        """Queue a run for ``owner``; it starts as soon as a worker is free. Returns the run's id. ``continues``: the
+        id of an ended run of the same owner that the job resumes; the new run starts with its curves."""
         run_id = f"{next(self._counter)}-{uuid.uuid4().hex[:8]}"
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training pool is shut down")
-            self._runs[run_id] = RunState(run_id, owner, label, dict(settings or {}))
+            run = self._runs[run_id] = RunState(run_id, owner, label, dict(settings or {}))
+            earlier = self._runs.get(continues)
+            if earlier is not None and earlier.owner == owner:
+                run.continues, run.history, run.reports = continues, list(earlier.history), list(earlier.reports)
+                run.network, run.network_history = earlier.network, list(earlier.network_history)
             self._jobs[run_id] = job
             self._pending.append(run_id)
             self._heartbeats[owner] = time.monotonic()
@@ -149,7 +166,36 @@ class TrainingPool:
                 run.state, run.ended = state, time.time()
             else:  # the worker ends it and reports "done" with what it learned; that event sets the state
                 run.info["stop_requested"] = state
-                self._stops[run_id].set()
+                self._transports[run_id].set()
+
+    def pause(self, run_id: str, owner: str) -> None:
+        """Hold a running run after its current step (it reports that step at once)."""
+        with self._lock:
+            run = self._running_of(run_id, owner)
+            if run is not None and not run.paused:
+                run.paused, self._paused[run_id] = True, time.monotonic()
+                self._transports[run_id].pause()
+
+    def resume(self, run_id: str, owner: str) -> None:
+        with self._lock:
+            run = self._running_of(run_id, owner)
+            if run is not None and run.paused:
+                run.paused = False
+                self._paused.pop(run_id, None)
+                self._transports[run_id].resume()
+
+    def step(self, run_id: str, owner: str) -> None:
+        """One step of a paused run, reported as soon as it is taken; the pause's time limit starts again."""
+        with self._lock:
+            run = self._running_of(run_id, owner)
+            if run is not None and run.paused:
+                self._paused[run_id] = time.monotonic()
+                self._transports[run_id].step()
+
+    def _running_of(self, run_id: str, owner: str) -> RunState | None:
+        run = self._runs.get(run_id)
+        ok = run is not None and run.owner == owner and run.state == "running" and run_id in self._transports
+        return run if ok else None
 
     def stop_owner(self, owner: str, state: str = "stopped") -> None:
         with self._lock:
@@ -176,14 +222,15 @@ class TrainingPool:
         with self._lock:
             self._closed = True
             for run_id in list(self._running):
-                self._stops[run_id].set()
+                self._transports[run_id].set()
         self.engine.shutdown()
 
     # --- inside ----------------------------------------------------------------------------------------------
 
     def _snapshot(self, run: RunState) -> RunState:
         ahead = list(self._pending).index(run.id) if run.state == "queued" else 0
-        return replace(run, history=list(run.history), reports=list(run.reports), info=dict(run.info), ahead=ahead)
+        return replace(run, history=list(run.history), reports=list(run.reports), info=dict(run.info), ahead=ahead,
+                       network_history=list(run.network_history))
 
     def _dispatch(self):
         while self._pending and len(self._running) < self.workers:
@@ -191,7 +238,7 @@ class TrainingPool:
             run = self._runs[run_id]
             self._running.add(run_id)
             run.state, run.started = "running", time.time()
-            future, self._stops[run_id] = self.engine.start(run_id, self._jobs.pop(run_id))
+            future, self._transports[run_id] = self.engine.start(run_id, self._jobs.pop(run_id))
             future.add_done_callback(lambda f, run_id=run_id: self._finished(run_id, f))
 
     def _finished(self, run_id: str, future: Future):
@@ -212,9 +259,18 @@ class TrainingPool:
 
     def _watch(self):
         """A run whose worker is done with it and that still has no final event after QUIET_END seconds gets an
-        error, rather than staying "running" for ever."""
+        error, rather than staying "running" for ever; a run paused longer than ``pause_limit`` without a step is
+        stopped, its worker freed for others."""
         now = time.monotonic()
         with self._lock:
+            for run_id, since in list(self._paused.items()):
+                run = self._runs.get(run_id)
+                if run is None or not run.paused:
+                    del self._paused[run_id]
+                elif now - since > self.pause_limit:
+                    run.info["released"] = True
+                    del self._paused[run_id]
+                    self.stop(run_id, run.owner)
             for run_id, since in list(self._quiet.items()):
                 run = self._runs.get(run_id)
                 if run is None or not run.active:
@@ -226,7 +282,8 @@ class TrainingPool:
     def _release(self, run_id: str):
         with self._lock:
             self._running.discard(run_id)
-            self._stops.pop(run_id, None)
+            self._transports.pop(run_id, None)
+            self._paused.pop(run_id, None)
             self._dispatch()
 
     def _apply(self, run_id: str, event: dict):
@@ -245,7 +302,7 @@ class TrainingPool:
             elif kind == events.EPOCH:
                 run.history.append(events.payload(event))
             elif kind == events.DONE:
-                run.result, run.baselines = event["result"], event.get("baselines")
+                run.result, run.baselines, run.paused = event["result"], event.get("baselines"), False
                 asked = run.info.get("stop_requested")
                 run.state = asked or ("finished" if event["result"].status == "finished" else "stopped")
                 run.ended = time.time()

@@ -46,6 +46,25 @@ class _Lean:
             grads = [torch.zeros_like(p) if g is None else g for p, g in zip(self.params, grads)]
         return grads
 
+    def state(self) -> dict:
+        """What the next steps depend on besides the weights (a continued run's, core/training/resume.py)."""
+        if self.fallback is not None:
+            return {"torch_optim": self.fallback.state_dict()}
+        return {name: [t.detach().clone() for t in getattr(self, name)] for name in self.buffers} | self._counts()
+
+    @torch.no_grad()
+    def load(self, state: dict):
+        """Takes ``state()`` back; each buffer must have its parameter's shape (``ValueError`` otherwise)."""
+        if self.fallback is not None:
+            return self.fallback.load_state_dict(state["torch_optim"])
+        for name in self.buffers:
+            mine, theirs = getattr(self, name), state[name]
+            if len(mine) != len(theirs) or any(a.shape != b.shape for a, b in zip(mine, theirs)):
+                raise ValueError(f"the optimizer's {name} does not fit this model")
+            for a, b in zip(mine, theirs):
+                a.copy_(b)
+        self._set_counts(state)
+
     def __repr__(self):
         kind = "fused kernel" if self.use_kernel else "torch.optim"
         return f"{type(self).__name__}(lr={self.lr}, {kind})"
@@ -56,6 +75,7 @@ class LeanAdam(_Lean):
     decay is an L2 penalty, added to the gradient before Adam rescales it."""
 
     kernel, reference = "_fused_adam_", "Adam"
+    buffers = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, step_count=None):
         params = list(params)
@@ -74,6 +94,12 @@ class LeanAdam(_Lean):
                 step_count = torch.zeros((), dtype=torch.float32, device=self.params[0].device if params else None)
             self.step_count = step_count
             self.steps = [self.step_count] * len(self.params)
+
+    def _counts(self) -> dict:
+        return {"step": float(self.step_count)}
+
+    def _set_counts(self, state: dict):
+        self.step_count.fill_(state["step"])
 
     @torch.no_grad()
     def step(self):
@@ -104,6 +130,13 @@ class LeanSGD(_Lean):
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
         self.momentum_buffers = [torch.zeros_like(p) for p in self.params] if use_kernel and momentum else []
         self.first_step = True  # torch.optim.SGD seeds the momentum buffer with the first gradient
+        self.buffers = ("momentum_buffers",)
+
+    def _counts(self) -> dict:
+        return {"first_step": self.first_step}
+
+    def _set_counts(self, state: dict):
+        self.first_step = bool(state["first_step"])
 
     @torch.no_grad()
     def step(self):

@@ -58,7 +58,8 @@ class Probe:
             self.weights[0].shape[1] <= DIAGRAM_UNITS and model.embed is None  # the inputs are the row's own
 
     def due(self, epoch_end: bool) -> bool:
-        """Whether the coming report carries a snapshot: at each epoch's end, else at most every EVERY_SECONDS."""
+        """Whether the coming report carries a snapshot: at each epoch's end (and each step of a paused run: the
+        caller says so), else at most every EVERY_SECONDS."""
         now = time.perf_counter()
         if epoch_end or now - self.last >= EVERY_SECONDS:
             self.last = now

@@ -27,6 +27,7 @@ class Job:
     threads: int = 1  # torch threads in the worker: one per run keeps runs from slowing each other
     baselines: bool = False  # also fit the baselines on the same split, in the worker (core.baselines)
     task: str = "train"  # or "lr_find": the learning-rate range test on these settings (core/training/lr_finder.py)
+    resume: object = None  # a portable TrainResult to train on from (its weights, optimizer state, epochs and steps)
 
 
 def set_threads(threads: int) -> None:
@@ -40,8 +41,9 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
     ``TrainResult``: call ``with_tensors()`` on it) or ``error`` (with a message and its code).
 
     ``stop`` is any object with ``is_set()`` (a ``multiprocessing.Event``): the run ends within one report
-    interval and keeps what it has learned. Meant to be the body of a worker process; it owns that process's
-    thread count (the trainer seeds and restores the global RNG that dropout uses itself).
+    interval and keeps what it has learned; a ``Transport`` (core/training/transport.py) also pauses and steps it.
+    Meant to be the body of a worker process; it owns that process's thread count (the trainer seeds and restores
+    the global RNG that dropout uses itself).
     """
     set_threads(job.threads)
     sinks = [EventSink(emit), *callbacks] + ([StopOnEvent(stop)] if stop is not None else [])
@@ -51,7 +53,9 @@ def execute(job: Job, emit, stop=None, callbacks=()) -> None:
 
             emit(events.done(find_lr(job.prepared, job.model_config, job.train_config), None))
             return
-        result = Trainer(job.model_config, job.train_config, sinks).fit(job.prepared)
+        transport = stop if hasattr(stop, "holding") else None
+        resume = job.resume.with_tensors() if job.resume is not None else None
+        result = Trainer(job.model_config, job.train_config, sinks, transport).fit(job.prepared, resume)
     except PlaygroundError as err:
         emit(events.error(str(err), code=err.code, params=err.params, template=err.template, advice=err.advice))
         return

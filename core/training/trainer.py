@@ -29,6 +29,7 @@ from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig
 from core.training.optim import OPTIMIZERS, MemberOptimizer, make_optimizer
 from core.training.probe import Probe
+from core.training.resume import capture, restore, to_numpy, to_tensors
 from core.training.schedule import SCHEDULES, factor
 
 SWEEPS, MAX_SWEEP = ("lr", "weight_decay", "seed"), 8
@@ -99,6 +100,7 @@ class TrainResult:
     model_config: dict | None = None  # where the weights are another model's than the one asked for (a sweep's best)
     sweep: list | None = None  # a sweep's members at its last epoch: value, test_mse, test_mae, diverged, val_rmse
     probabilities: list = field(default_factory=list)  # a classifier's: each test row's class probabilities
+    resume: dict | None = None  # what continuing the run needs (core/training/resume.py); None for a sweep
 
     def portable(self) -> "TrainResult":
         """A copy whose weights are NumPy arrays: pickled by value, so it survives the worker process exiting.
@@ -106,11 +108,12 @@ class TrainResult:
         (Tensors put on a multiprocessing queue travel as shared-memory handles that die with their process.)
         """
         return replace(self, state_dict={k: v.numpy() if isinstance(v, torch.Tensor) else v
-                                         for k, v in self.state_dict.items()})
+                                         for k, v in self.state_dict.items()}, resume=to_numpy(self.resume))
 
     def with_tensors(self) -> "TrainResult":
         """The inverse of ``portable``: weights as CPU tensors again, ready for ``load_state_dict``."""
-        return replace(self, state_dict={k: torch.as_tensor(v) for k, v in self.state_dict.items()})
+        return replace(self, state_dict={k: torch.as_tensor(v) for k, v in self.state_dict.items()},
+                       resume=to_tensors(self.resume))
 
 
 class Trainer:
@@ -123,10 +126,12 @@ class Trainer:
     the cross-entropy), and early stopping watches val_log_loss.
     """
 
-    def __init__(self, model_config: ModelConfig, train_config: TrainConfig | None = None, callbacks=()):
+    def __init__(self, model_config: ModelConfig, train_config: TrainConfig | None = None, callbacks=(),
+                 transport=None):
         self.model_config = model_config
         self.train_config = train_config or TrainConfig()
         self.callbacks = [DivergenceCheck(), *callbacks]
+        self.transport = transport  # pauses and steps the run (core/training/transport.py), where one is given
         self.device = resolve_device(self.train_config.device)
         # this run's own randomness: one torch.Generator per member (the first is the run's), not the global RNG
         # an ensemble's member i draws its weights and its shuffles as a single run of seed + i would; a sweep's
@@ -181,17 +186,18 @@ class Trainer:
         err = pred - y
         return pred, {"test_mse": float((err * err).mean()), "test_mae": float(err.abs().mean())}
 
-    def fit(self, data: Prepared) -> TrainResult:
-        """Train on ``data``. Weights and shuffles come from the run's own generator; dropout draws its masks from
-        torch's global RNG (``nn.Dropout`` takes no generator), so the run seeds that with its seed and gives the
-        caller its own state back afterwards: a seeded run with dropout repeats in any process."""
+    def fit(self, data: Prepared, resume: TrainResult | None = None) -> TrainResult:
+        """Train on ``data``, or, given an earlier run's ``resume``, on from where it ended up to ``epochs`` in all
+        (core/training/resume.py). Weights and shuffles come from the run's own generator; dropout draws its masks
+        from torch's global RNG (``nn.Dropout`` takes no generator), so the run seeds that with its seed and gives
+        the caller its own state back afterwards: a seeded run with dropout repeats in any process."""
         cuda = [self.device.index if self.device.index is not None else torch.cuda.current_device()] \
             if self.device.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(self.train_config.seed)
-            return self._fit(data)
+            return self._fit(data, resume)
 
-    def _fit(self, data: Prepared) -> TrainResult:
+    def _fit(self, data: Prepared, resume: TrainResult | None = None) -> TrainResult:
         cfg, target = self.train_config, data.preprocessing["target"]
         if data.n_features != self.model_config.n_features:
             raise ConfigError(N_("The model expects {expected} features; the data has {actual}."),
@@ -217,18 +223,22 @@ class Trainer:
         loss_units = target["scale"] ** 2  # scaled-target MSE × scale² = MSE in the target's units
         # the loss of always predicting the mean: the target's variance, or the classes' entropy (their shares)
         self.baseline_mse = float(np.var(data.y_train)) if self.task == "regress" else _entropy(data.y_train)
-        step, status, start = 0, "finished", time.perf_counter()
         self.history, self.best = [], None
+        done, step, taken = restore(self, optimizer, resume) if resume is not None else (0, 0, 0.0)
+        self.patience_from = done  # a continued run's patience counts from where it continued
+        status, start, transport = "finished", time.perf_counter() - taken, self.transport
         self.model.train()
         self.notify("on_train_begin", epochs=cfg.epochs, batches_per_epoch=batches, n_train=n,
                     n_test=len(X_test), device=str(self.device))
         try:
-            for epoch in range(1, cfg.epochs + 1):
+            for epoch in range(done + 1, cfg.epochs + 1):
                 self.notify("on_epoch_begin", epoch=epoch)
                 epoch_start = time.perf_counter()
                 X_epoch, y_epoch = self._shuffled(X, y)  # one shuffled copy per epoch; batches are slices of it
                 losses, epoch_loss, epoch_rows = [], 0.0, 0  # losses: this report window's batch means
                 for batch, i in enumerate(range(0, n, bs), start=1):
+                    if transport is not None and transport.holding():
+                        transport.wait()  # paused: until resumed or one step is granted (stopped: StopTraining)
                     xb, yb = X_epoch[..., i:i + bs, :], y_epoch[..., i:i + bs, :]  # (batch, n_features), (batch, 1)
                     if scheduled:
                         rate = factor(step, total_steps, cfg.schedule, cfg.warmup)
@@ -238,8 +248,10 @@ class Trainer:
                     loss.backward()
                     if cfg.clip_grad:
                         nn.utils.clip_grad_norm_(optimizer.params, cfg.clip_grad, foreach=True)
-                    reporting = (step + 1) % cfg.report_every == 0 or batch == batches or step + 1 == cfg.max_steps
-                    watching = reporting and self.probe is not None and self.probe.due(batch == batches)
+                    held = transport is not None and transport.holding()  # paused: this step shows at once
+                    reporting = held or (step + 1) % cfg.report_every == 0 or batch == batches or \
+                        step + 1 == cfg.max_steps
+                    watching = reporting and self.probe is not None and self.probe.due(batch == batches or held)
                     if watching:
                         self.probe.before_step()  # this step's report says how far it moved the weights
                     optimizer.step()
@@ -292,10 +304,15 @@ class Trainer:
         except TrainingDiverged:
             self.notify("on_train_end", result=None)
             raise
+        last = None
         if self.best is not None:  # the validation split's best epoch, not the last
+            last = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
             self.model.load_state_dict(self.best["state"])
         sweep = self._pick_member() if cfg.sweep and self.history else None
-        result = self._result(X_test, y_test, target, status, step, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        result = self._result(X_test, y_test, target, status, step, seconds)
+        if not cfg.sweep:
+            result.resume = capture(self, optimizer, step, seconds, last)
         if sweep is not None:  # the members' figures beside the metrics, which hold numbers only (checkpoints)
             result.sweep = sweep.pop("sweep")
             result.metrics |= sweep
@@ -418,7 +435,7 @@ class Trainer:
             self.best = {"epoch": record["epoch"], key: record[key], "member": record.get("best_member"),
                          "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
         patience = self.train_config.patience
-        return bool(patience) and record["epoch"] - self.best["epoch"] >= patience
+        return bool(patience) and record["epoch"] - max(self.best["epoch"], self.patience_from) >= patience
 
     def _result(self, X_test, y_test, target, status, steps, seconds) -> TrainResult:
         """The final model's test figures and predictions: a regressor's values with RMSE and R², a classifier's

@@ -13,11 +13,11 @@ from concurrent.futures import Future
 import pytest
 
 from core.pool import Engine, TrainingPool
-from core.pool.engine import StopFlag
 from core.pool.pool import NO_RESULT, QUIET_END
 from core.training.model import ModelConfig
 from core.training.run import Job
 from core.training.trainer import TrainConfig
+from core.training.transport import Transport
 from tests.pool.test_pool import wait
 
 KILLS = 5  # in the suite; bench/bench_faults.py does 20
@@ -91,7 +91,7 @@ class SilentEngine(Engine):
     def start(self, run_id, job):
         future = Future()
         future.set_result(None)
-        return future, StopFlag(type("V", (), {"value": 0})(), 1)
+        return future, Transport([0, 0, 0], 1)
 
 
 def test_a_run_that_ends_without_a_final_event_becomes_an_error_not_running_for_ever(diabetes_prepared):
@@ -108,9 +108,10 @@ def test_a_run_that_ends_without_a_final_event_becomes_an_error_not_running_for_
 def test_a_late_stop_does_not_stop_the_next_run_on_that_worker():
     import multiprocessing as mp
 
-    shared = mp.get_context("spawn").RawValue("q", 0)
-    first, second = StopFlag(shared, 1), StopFlag(shared, 2)
+    shared = mp.get_context("spawn").RawArray("q", 3)
+    first, second = Transport(shared, 1), Transport(shared, 2)
     first.set()  # the owner pressed Stop as the first run ended; the worker has started the second
-    assert first.is_set() and not second.is_set()
+    first.pause()  # or Pause
+    assert first.is_set() and not second.is_set() and not second.holding()
     second.set()
     assert second.is_set()
