@@ -227,6 +227,7 @@ class Trainer:
         done, step, taken = restore(self, optimizer, resume) if resume is not None else (0, 0, 0.0)
         self.patience_from = done  # a continued run's patience counts from where it continued
         status, start, transport = "finished", time.perf_counter() - taken, self.transport
+        held = transport is not None and transport.holding()  # paused: the last step was reported, now wait
         self.model.train()
         self.notify("on_train_begin", epochs=cfg.epochs, batches_per_epoch=batches, n_train=n,
                     n_test=len(X_test), device=str(self.device))
@@ -237,8 +238,8 @@ class Trainer:
                 X_epoch, y_epoch = self._shuffled(X, y)  # one shuffled copy per epoch; batches are slices of it
                 losses, epoch_loss, epoch_rows = [], 0.0, 0  # losses: this report window's batch means
                 for batch, i in enumerate(range(0, n, bs), start=1):
-                    if transport is not None and transport.holding():
-                        transport.wait()  # paused: until resumed or one step is granted (stopped: StopTraining)
+                    if held:  # the step before said it was paused, and was reported: wait for a step or to go on
+                        transport.wait()  # (stopped meanwhile: StopTraining)
                     xb, yb = X_epoch[..., i:i + bs, :], y_epoch[..., i:i + bs, :]  # (batch, n_features), (batch, 1)
                     if scheduled:
                         rate = factor(step, total_steps, cfg.schedule, cfg.warmup)
@@ -248,7 +249,7 @@ class Trainer:
                     loss.backward()
                     if cfg.clip_grad:
                         nn.utils.clip_grad_norm_(optimizer.params, cfg.clip_grad, foreach=True)
-                    held = transport is not None and transport.holding()  # paused: this step shows at once
+                    held = transport is not None and transport.holding()  # paused: this step is reported now
                     reporting = held or (step + 1) % cfg.report_every == 0 or batch == batches or \
                         step + 1 == cfg.max_steps
                     watching = reporting and self.probe is not None and self.probe.due(batch == batches or held)
