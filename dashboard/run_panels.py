@@ -10,7 +10,7 @@ from core.data import describe_units
 from core.errors import PlaygroundError
 from core.export import export_onnx
 from core.training.model import MLP, ModelConfig
-from dashboard import charts, checkpoints, class_panels, datasets, network_panel, runs, state
+from dashboard import charts, checkpoints, class_panels, datasets, network_panel, runs, state, transport_panel
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
 ENDED = {"finished": N_("Finished: {epochs} epochs."),
@@ -49,9 +49,8 @@ def _live():
         st.info(_("No run yet: choose your settings and press Start."))
         return
     runs.heartbeat()
-    status, stop_col = st.columns([4, 1], vertical_alignment="center")
-    if run.active and stop_col.button(_("Stop"), type="secondary", width="stretch"):
-        runs.stop(run)
+    status, pause_col, step_col, stop_col = st.columns([5, 2, 2, 2], vertical_alignment="center")
+    if transport_panel.buttons(run, pause_col, step_col, stop_col):
         st.rerun(scope="fragment")
     epochs = run.settings.get("epochs", 1)
     if run.state == "queued":
@@ -60,6 +59,8 @@ def _live():
     elif run.state == "running" and not run.reports:
         status.info(_("Starting: a worker process loads PyTorch and the data, then the first batches report (some "
                       "seconds for the first run on a server)…"), icon=":material/hourglass_top:")
+    elif run.state == "running" and run.paused:
+        status.info(transport_panel.paused_text(run), icon=":material/pause_circle:")
     elif run.state == "running":
         left, speed = run.seconds_left, run.samples_per_s
         status.progress(run.progress, text=_(
@@ -68,6 +69,8 @@ def _live():
             speed=f"{speed:,.0f}" if speed else "…", left=f"{left:,.0f}" if left is not None else "…"))
     elif run.state == "error":
         status.error(error_text(run.error), icon=":material/error:")
+    elif run.info.get("released"):
+        status.warning(transport_panel.released_text(), icon=":material/timer_off:")
     else:
         status.success(_(ENDED[run.state], epochs=len(run.history)), icon=":material/check_circle:")
     classifier = class_panels.is_classifier(run)

@@ -12,8 +12,9 @@ import threading
 import streamlit as st
 
 from core.pool import RunState, TrainingPool
+from core.training.model import ModelConfig
 from core.training.run import Job
-from core.training.trainer import config_dict
+from core.training.trainer import TrainConfig, config_dict
 from dashboard.identity import browser
 
 CURRENT, SHOWN = "tr_current", "tr_shown"  # session keys: the run on show; the ended run last drawn in full
@@ -51,8 +52,22 @@ def start(prepared, model_config, train_config, settings: dict) -> str:
     """Queue a run of these configs on ``prepared`` for this session (its worker fits the baselines too); show it."""
     hidden = "-".join(map(str, model_config.hidden))
     label = f"#{len(mine()) + 1} {prepared.info['name']} lr={train_config.lr:g} {hidden}"
-    me = browser()
-    run_id = pool().submit(Job(prepared, model_config, train_config, baselines=True), me, label, settings)
+    return _submit(Job(prepared, model_config, train_config, baselines=True), label, settings)
+
+
+def continue_run(run: RunState, used: dict, more: int) -> str:
+    """Queue ``run`` trained on for ``more`` epochs from where it ended (its weights, optimizer state and shuffles
+    carry on), as a new run that begins with its curves; ``run`` itself stays as it is. Show the new one."""
+    model_config = ModelConfig(**used["model_config"])
+    train_config = TrainConfig(**used["train_config"] | {"epochs": len(run.result.history) + more})
+    job = Job(used["prepared"], model_config, train_config, baselines=True, resume=run.result)
+    label = f"#{len(mine()) + 1} ← {run.label.split()[0]} +{more}"
+    return _submit(job, label, run.settings | {"epochs": train_config.epochs}, continues=run.id)
+
+
+def _submit(job: Job, label: str, settings: dict, continues: str | None = None) -> str:
+    me, prepared, model_config, train_config = browser(), job.prepared, job.model_config, job.train_config
+    run_id = pool().submit(job, me, label, settings, continues=continues)
     store, lock = _trained_on()
     with lock:
         held = [r.id for r in pool().runs_of(me)]  # oldest first
@@ -89,6 +104,18 @@ def mine() -> list[RunState]:
 
 def stop(run: RunState) -> None:
     pool().stop(run.id, browser())
+
+
+def pause(run: RunState) -> None:
+    pool().pause(run.id, browser())
+
+
+def resume(run: RunState) -> None:
+    pool().resume(run.id, browser())
+
+
+def step(run: RunState) -> None:
+    pool().step(run.id, browser())
 
 
 def first_look_at_end(run: RunState) -> bool:

@@ -25,6 +25,7 @@ SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabet
 LEARNING_RATES = sorted({1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0} | {p["lr"] for p in PRESETS.values()})
 BATCH_SIZES = [1, 8, 16, 20, 32, 64, 128, 256, 1024]
 REPORT_EVERY = [10, 25, 50, 100, 200]
+PAGE_EPOCHS = 500  # the most epochs one run started from the page trains (a continuation adds at most as many)
 OPTIMIZER_NAMES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD"}
 ROLE_LABELS = {"numeric": N_("numeric feature"), "categorical": N_("text feature"), "date": N_("date, expanded"),
                "target": N_("target"), "identifier": N_("identifier, left out"), "excluded": N_("left out"),
@@ -237,7 +238,7 @@ SETTINGS_IN_URL = {
     "tr_optimizer": ("opt", _one_of(OPTIMIZERS), str),
     "tr_lr": ("lr", _one_of(LEARNING_RATES, float), _number),
     "tr_batch": ("batch", _one_of(BATCH_SIZES, int), str),
-    "tr_epochs": ("epochs", _whole(1, 500), str),
+    "tr_epochs": ("epochs", _whole(1, PAGE_EPOCHS), str),
     "tr_report": ("every", _one_of(REPORT_EVERY, int), str),
     "tr_patience": ("patience", _whole(0, 200), str),
     "tr_sweep": ("sweep", _one_of(list(recipe_panel.SWEEP_VALUES)), str),
@@ -286,7 +287,7 @@ def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
             batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, key="tr_batch",
                                             help=_("Rows per mini-batch: one zero_grad/backward/step each. The "
                                                    "lecture uses 20.")),
-            epochs=right.number_input(_("Epochs"), 1, 500, key="tr_epochs",
+            epochs=right.number_input(_("Epochs"), 1, PAGE_EPOCHS, key="tr_epochs",
                                       help=_("Passes over X_train, reshuffled each time.")),
             device=right.selectbox(_("Device"), devices, key="tr_device",
                                    help=_("auto picks CUDA when present, else the CPU.")),

@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 import shutil
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pandas as pd
@@ -148,6 +149,12 @@ def save_into_a_file(tmp, mp):
 def diverge(loss):
     fake = SimpleNamespace(baseline_mse=1.0, train_config=SimpleNamespace(lr=0.5))
     return call(DivergenceCheck().on_report, fake, epoch=3, batch=2, step=12, loss=loss)
+
+
+def toy_run(hidden=(4,), resume=None):
+    """One epoch on the moons, or on from ``resume``."""
+    model = ModelConfig(n_features=2, n_outputs=2, hidden=hidden)
+    return Trainer(model, TrainConfig(device="cpu", epochs=2 if resume else 1)).fit(data.prepare(load_toy()), resume)
 
 
 def nan_predictions(tmp, mp):
@@ -347,6 +354,8 @@ CASES = [
          .fit(data.prepare(load_toy())), "2"),
     case("sweep_task", lambda tmp, mp: Trainer(ModelConfig(n_features=2, n_outputs=2, ensemble=2), TrainConfig(
         device="cpu", sweep="lr", sweep_values=(1e-3, 1e-2))).fit(data.prepare(load_toy()))),
+    case("resume_mismatch", lambda tmp, mp: toy_run(hidden=(4,), resume=toy_run(hidden=(8,)))),
+    case("resume_none", lambda tmp, mp: toy_run(resume=replace(toy_run(), resume=None))),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),
     case("test_size", prepare("y", data.DataConfig(test_size=0.9), x=SCRAMBLED, y=VARIED), "0.05", "0.5"),
     case("val_size", prepare("y", data.DataConfig(val_size=0.01), x=SCRAMBLED, y=VARIED), "0.05", "64/16/20"),

@@ -4,7 +4,16 @@ import streamlit as st
 import torch
 
 from core.errors import PlaygroundError
-from dashboard import depth_panel, lr_finder_panel, microscope_panel, recipe_panel, run_panels, runs, train_panels
+from dashboard import (
+    depth_panel,
+    lr_finder_panel,
+    microscope_panel,
+    recipe_panel,
+    run_panels,
+    runs,
+    train_panels,
+    transport_panel,
+)
 from dashboard.i18n import _, show_error
 from dashboard.sidebar import seed
 
@@ -40,6 +49,7 @@ used = runs.trained_on(run) if run is not None else None
 if run is not None and run.result is not None and used is not None:
     st.header(_("4. Results"))
     run_panels.results_panel(run, used)
+    transport_panel.continue_panel(run, used)
     run_panels.save_panel(run, used)
 
 run_panels.compare_panel()
