@@ -40,6 +40,7 @@ class PredictionReport:
     # rows hold the target column
     probabilities: np.ndarray | None = None  # a classifier's: (rows, classes), NaN where a row was not predicted
     classes: list = field(default_factory=list)  # a classifier's class labels, in the probabilities' order
+    logits: np.ndarray | None = None  # a classifier's raw outputs, (rows, classes): the probabilities' softmax input
 
     def labels(self) -> list:
         """A classifier's chosen class per row, as its label (None where the row was not predicted)."""
@@ -208,11 +209,12 @@ class Predictor:
             X[name] = moments
         with np.errstate(over="ignore"):  # a value beyond float32: the row is reported below
             matrix, _ = transform(X, self.preprocessing)
-        probabilities = None
+        probabilities = logits = None
         with torch.no_grad():
             out = self.model(torch.from_numpy(matrix))  # (rows, outputs)
         if self.classes:  # softmax of the logits; the chosen class is the most probable one
             probabilities = out.softmax(-1).numpy().astype(np.float64)
+            logits = out.numpy().astype(np.float64)
             finite = np.isfinite(probabilities).all(1)
             predictions = np.where(finite, probabilities.argmax(1), np.nan).astype(np.float64)
         else:
@@ -229,14 +231,14 @@ class Predictor:
         bad |= overflow
         predictions[bad] = np.nan
         if probabilities is not None:
-            probabilities[bad] = np.nan
+            probabilities[bad] = logits[bad] = np.nan
         counts = empty[~bad].sum(axis=0)  # (features,): cells filled in the rows that were predicted
         fills = self.defaults()
         filled = {name: {"count": int(n), "value": fills[name]} for name, n in zip(self.features, counts) if n}
         ignored = [str(c) for c in rows.columns if c not in self.features and c != self.target]
         return PredictionReport(predictions, problems, out_of_range, int(bad.sum()), int(oor_rows.sum()),
                                 int(counts.sum()), filled, ignored, self._against_target(rows, predictions),
-                                probabilities, self.classes)
+                                probabilities, self.classes, logits)
 
     def _against_target(self, rows: pd.DataFrame, predictions: np.ndarray) -> dict | None:
         """Where the rows hold the target column too: the predictions' error against it (the rows with both)."""

@@ -4,6 +4,7 @@ with a form, a whole CSV scored, and the loading code."""
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -195,3 +196,9 @@ def _class_probabilities(predictor, report) -> None:
         st.caption(_("The probabilities are the softmax of the model's outputs (its logits): they add up to 1. On "
                      "the test rows its most probable class was right {share} of the time (its test accuracy).",
                      share=f"{100 * accuracy:.1f}%"))
+    if not np.isfinite(report.logits[0]).all():
+        return
+    logits = ", ".join(f"{v:.4g}" for v in report.logits[0])
+    st.page_link("views/activations.py", label=_("These logits ({logits}) in the Activations page's softmax, with a "
+                                                 "temperature to try", logits=logits), icon=":material/show_chart:",
+                 query_params={"logits": logits})

@@ -2,9 +2,12 @@
 the network view and the classifier's results, in English and Korean."""
 
 import json
+from urllib.parse import parse_qs
 
+import numpy as np
 import pytest
 
+from core.lessons import activations
 from tests.app.test_train_page import headers, poll, start, train_page
 
 
@@ -87,6 +90,10 @@ def test_the_predict_page_gives_a_classifiers_class_and_its_probabilities(pengui
     assert list(shares.iloc[:, 0]) == ["Adelie", "Chinstrap", "Gentoo"]
     assert shares[probability].sum() == pytest.approx(1, abs=1e-5)
     assert shares.iloc[shares[probability].argmax(), 0] == at.metric[0].value
+    link = at.get("page_link")[0].proto  # the same logits, one click from the Activations page's softmax
+    logits = parse_qs(link.query_string)["logits"][0]
+    assert link.page == "activations" and np.allclose(
+        activations.softmax([float(v) for v in logits.split(",")]), shares[probability], atol=1e-3)
     code = at.code[-1].value
     assert "softmax(-1)" in code and "['Adelie', 'Chinstrap', 'Gentoo']" in code
 
