@@ -73,6 +73,10 @@ def _live():
         status.warning(transport_panel.released_text(), icon=":material/timer_off:")
     else:
         status.success(_(ENDED[run.state], epochs=len(run.history)), icon=":material/check_circle:")
+    if run.info.get("restarts"):
+        st.caption(_("The cluster lost the worker that trained this run and started it again on another one ({n} "
+                     "time(s)). It is seeded, so it learns the same; its curves began again.",
+                     n=run.info["restarts"]))
     classifier = class_panels.is_classifier(run)
     if classifier:
         class_panels.live_metrics(run, epochs)

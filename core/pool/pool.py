@@ -94,7 +94,13 @@ class TrainingPool:
 
     def __init__(self, workers: int | None = None, abandon_after: float = 20.0, engine: Engine | None = None,
                  nice: int | None = None, pause_limit: float | None = None):
-        workers = workers or int(os.environ.get("TORCH_PLAYGROUND_WORKERS", 0)) or os.cpu_count() or 1
+        address = os.environ.get("TORCH_PLAYGROUND_DASK")
+        if engine is None and address:  # a Dask cluster's scheduler (issue 16): its worker threads run the runs
+            from core.pool.dask_engine import DaskEngine
+
+            engine = DaskEngine(address)
+        workers = workers or getattr(engine, "workers", 0) or int(os.environ.get("TORCH_PLAYGROUND_WORKERS", 0)) \
+            or os.cpu_count() or 1
         nice = int(os.environ.get("TORCH_PLAYGROUND_WORKER_NICE", DEFAULT_NICE)) if nice is None else nice
         self.engine = engine or ProcessEngine(workers, nice=nice)
         self.workers = workers
@@ -102,6 +108,7 @@ class TrainingPool:
         self.pause_limit = float(os.environ.get("TORCH_PLAYGROUND_PAUSE_LIMIT", PAUSE_LIMIT)) \
             if pause_limit is None else pause_limit
         self._paused: dict[str, float] = {}  # paused runs → when they last moved (paused, or stepped)
+        self._carried: dict[str, tuple] = {}  # a continuation's earlier curves, to start again from on a restart
         self._runs: dict[str, RunState] = {}
         self._transports: dict[str, object] = {}
         self._jobs: dict[str, Job] = {}  # until started
@@ -133,8 +140,9 @@ class TrainingPool:
             run = self._runs[run_id] = RunState(run_id, owner, label, dict(settings or {}))
             earlier = self._runs.get(continues)
             if earlier is not None and earlier.owner == owner:
-                run.continues, run.history, run.reports = continues, list(earlier.history), list(earlier.reports)
-                run.network, run.network_history = earlier.network, list(earlier.network_history)
+                run.continues = continues
+                self._carried[run_id] = (earlier.history, earlier.reports, earlier.network, earlier.network_history)
+            self._start_curves(run)
             self._jobs[run_id] = job
             self._pending.append(run_id)
             self._heartbeats[owner] = time.monotonic()
@@ -163,6 +171,7 @@ class TrainingPool:
             if run.state == "queued":
                 self._pending.remove(run_id)
                 self._jobs.pop(run_id, None)
+                self._carried.pop(run_id, None)
                 run.state, run.ended = state, time.time()
             else:  # the worker ends it and reports "done" with what it learned; that event sets the state
                 run.info["stop_requested"] = state
@@ -191,6 +200,12 @@ class TrainingPool:
             if run is not None and run.paused:
                 self._paused[run_id] = time.monotonic()
                 self._transports[run_id].step()
+
+    def _start_curves(self, run: RunState):
+        """A run's curves as it begins: empty, or a continuation's earlier run's."""
+        history, reports, network, network_history = self._carried.get(run.id, ([], [], None, []))
+        run.history, run.reports, run.network, run.network_history = \
+            list(history), list(reports), network, list(network_history)
 
     def _running_of(self, run_id: str, owner: str) -> RunState | None:
         run = self._runs.get(run_id)
@@ -284,6 +299,7 @@ class TrainingPool:
             self._running.discard(run_id)
             self._transports.pop(run_id, None)
             self._paused.pop(run_id, None)
+            self._carried.pop(run_id, None)
             self._dispatch()
 
     def _apply(self, run_id: str, event: dict):
@@ -293,6 +309,9 @@ class TrainingPool:
                 return
             kind = event["event"]
             if kind == events.BEGIN:
+                if "epochs" in run.info:  # it began before: a cluster lost its worker and runs it again (seeded)
+                    run.info["restarts"] = run.info.get("restarts", 0) + 1
+                    self._start_curves(run)
                 run.info.update(events.payload(event))
             elif kind == events.REPORT:
                 run.reports.append({k: event[k] for k in (*events.REPORT_FIELDS, "members") if k in event})

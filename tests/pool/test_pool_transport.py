@@ -8,16 +8,18 @@ import pytest
 import torch
 
 from core.pool import TrainingPool
+from tests.pool.engines import ENGINES, engine
 from tests.pool.test_pool import job, wait
 
 pytestmark = pytest.mark.slow  # worker processes
 
 
-@pytest.fixture(scope="module")
-def pool():
-    pool = TrainingPool(workers=1, abandon_after=10, pause_limit=3.0)
-    yield pool
-    pool.shutdown()
+@pytest.fixture(scope="module", params=ENGINES)
+def pool(request):
+    with engine(request.param) as chosen:
+        pool = TrainingPool(workers=1, abandon_after=10, pause_limit=3.0, engine=chosen)
+        yield pool
+        pool.shutdown()
 
 
 def steps_of(pool, run_id, owner):

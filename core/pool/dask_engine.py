@@ -1,0 +1,143 @@
+"""A Dask cluster behind the pool (issue 16): ``DaskEngine`` runs each job as a task on a ``dask.distributed``
+worker, so a class can train on several machines while the pool, its queue and its owners stay as they are.
+
+Chosen with ``$TORCH_PLAYGROUND_DASK`` (the scheduler's address, e.g. ``tcp://10.0.0.5:8786``); without it the pool
+uses its own worker processes (core/pool/engine.py). Why Dask: no broker to run, a 2-worker cluster starts in about
+3 s with some 160 MiB resident, and its ``Queue`` and ``Variable`` carry what the pipes and shared memory carry for
+the local engine (issue 16's measurements). It cannot interrupt a running task (dask/distributed#4694); the trainer
+stops itself, cooperatively, as it does for the local engine.
+
+Per run: a ``Queue`` that the worker's task puts the run's events on (from a thread of its own, so that the trainer
+never waits for the network) and that a thread here forwards to ``events``; and a ``Variable`` holding the run's
+transport cells (stop, pause, steps granted: core/training/transport.py), which the pool writes and a thread in the
+task copies into the trainer's own cells every ``POLL`` seconds: a stop or a pause reaches the run within that
+(0.05 s) plus one step. A worker lost mid-run: Dask runs the task again on another worker; its events begin again
+(the run is seeded, so it learns the same), and the pool starts the run's curves again (``info["restarts"]``).
+A run that asks for CUDA needs a worker started with ``--resources GPU=1``.
+"""
+
+import queue
+import threading
+import time
+import uuid
+from concurrent.futures import Future
+
+from core.pool.engine import Engine, WorkerDied
+from core.training.run import Job, execute
+from core.training.transport import Transport
+
+POLL = 0.05  # seconds between a task's reads of its transport cells
+
+
+class _RemoteCells:
+    """The pool's side of a run's transport cells: a list kept here and mirrored to the run's ``Variable``."""
+
+    def __init__(self, variable):
+        self.variable, self.values = variable, [0, 0, 0]
+        variable.set(list(self.values))
+
+    def __getitem__(self, i):
+        return self.values[i]
+
+    def __setitem__(self, i, value):
+        self.values[i] = value
+        self.variable.set(list(self.values))
+
+
+def _run_task(run_id: str, job: Job, names: tuple[str, str]) -> None:
+    """The task on a Dask worker: train ``job``, putting its events on the run's queue, reading its cells."""
+    from distributed import Queue, Variable
+
+    events, control = Queue(names[0]), Variable(names[1])
+    cells, done = [0, 0, 0], threading.Event()
+    outbox = queue.SimpleQueue()
+
+    def read_cells():  # the trainer reads a local list at every step; this keeps it current
+        while not done.is_set():
+            try:
+                cells[:] = control.get(timeout=5)
+            except Exception:  # the scheduler busy or gone: keep the last values, try again
+                pass
+            done.wait(POLL)
+
+    def send():  # the network's round trips off the trainer's thread, in order
+        while (event := outbox.get()) is not None:
+            events.put(event)
+
+    cells[:] = control.get(timeout=30)  # a stop or pause asked before the task began holds from its first step
+    readers = [threading.Thread(target=read_cells, daemon=True), threading.Thread(target=send, daemon=True)]
+    for thread in readers:
+        thread.start()
+    try:
+        execute(job, outbox.put, Transport(cells, 1))
+    finally:
+        done.set()
+        outbox.put(None)
+        readers[1].join()  # every event is on the queue before the task ends
+
+
+class DaskEngine(Engine):
+    """Runs jobs as tasks on the Dask cluster at ``address`` (or on ``client``'s). ``workers`` is the cluster's
+    number of worker threads when it was connected to: what the pool runs at once."""
+
+    def __init__(self, address: str | None = None, client=None):
+        from distributed import Client
+
+        self.client = client or Client(address, timeout=30)
+        self.owns_client = client is None
+        self.events = queue.Queue()
+        self.workers = max(sum(self.client.nthreads().values()), 1)
+        self.closed = False
+        self._tasks: dict[str, object] = {}  # run id → its Dask future (for operators and fault tests)
+
+    def start(self, run_id: str, job: Job):
+        from distributed import Queue, Variable
+
+        if self.closed:
+            raise RuntimeError("the engine is shut down")
+        names = (f"torch-playground-events-{run_id}-{uuid.uuid4().hex[:6]}", f"torch-playground-control-{run_id}")
+        events, control = Queue(names[0], client=self.client), Variable(names[1], client=self.client)
+        cells = _RemoteCells(control)
+        resources = {"GPU": 1} if job.train_config.device == "cuda" else None
+        task = self.client.submit(_run_task, run_id, job, names, key=f"train-{run_id}", pure=False,
+                                  resources=resources)
+        self._tasks[run_id] = task
+        future = Future()
+        future.set_running_or_notify_cancel()
+        threading.Thread(target=self._forward, args=(run_id, task, events, control, future), daemon=True,
+                         name="dask-run-events").start()
+        return future, Transport(cells, 1)
+
+    def _forward(self, run_id, task, events, control, future: Future):
+        """Forward the run's events until its task is done and its queue empty; then complete ``future``."""
+        while True:
+            finished = task.done()
+            try:
+                batch = events.get(timeout=0.2, batch=True) if not finished else events.get(batch=True)
+            except Exception:  # the queue or the scheduler is gone
+                batch = []
+            for event in batch:
+                self.events.put((run_id, event))
+            if finished and not batch:
+                break
+            if not batch:
+                time.sleep(0.05)
+        self._tasks.pop(run_id, None)
+        error = task.exception() if task.status == "error" else None
+        for thing in (events, control):
+            try:
+                thing.close() if hasattr(thing, "close") else thing.delete()
+            except Exception:
+                pass
+        if error is not None or task.status == "cancelled":
+            future.set_exception(WorkerDied(f"the cluster could not finish the run ({error or 'cancelled'})"))
+        else:
+            future.set_result(None)
+
+    def shutdown(self):
+        self.closed = True
+        if self.owns_client:
+            try:
+                self.client.close()
+            except Exception:
+                pass
