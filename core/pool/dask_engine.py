@@ -30,18 +30,19 @@ POLL = 0.05  # seconds between a task's reads of its transport cells
 
 
 class _RemoteCells:
-    """The pool's side of a run's transport cells: a list kept here and mirrored to the run's ``Variable``."""
+    """The pool's side of a run's transport cells: a list kept here, mirrored to the run's ``Variable`` by the
+    engine's sender thread (``outbox``): the pool writes them under its lock, which must never wait on a network."""
 
-    def __init__(self, variable):
-        self.variable, self.values = variable, [0, 0, 0]
-        variable.set(list(self.values))
+    def __init__(self, variable, outbox: queue.SimpleQueue):
+        self.variable, self.values, self.outbox = variable, [0, 0, 0], outbox
+        outbox.put((variable, list(self.values)))
 
     def __getitem__(self, i):
         return self.values[i]
 
     def __setitem__(self, i, value):
         self.values[i] = value
-        self.variable.set(list(self.values))
+        self.outbox.put((self.variable, list(self.values)))
 
 
 def _run_task(run_id: str, job: Job, names: tuple[str, str]) -> None:
@@ -89,6 +90,17 @@ class DaskEngine(Engine):
         self.workers = max(sum(self.client.nthreads().values()), 1)
         self.closed = False
         self._tasks: dict[str, object] = {}  # run id → its Dask future (for operators and fault tests)
+        self._outbox = queue.SimpleQueue()  # (Variable, cells) to set, in order
+        self._sender = threading.Thread(target=self._send_cells, daemon=True, name="dask-run-controls")
+        self._sender.start()
+
+    def _send_cells(self):
+        while (item := self._outbox.get()) is not None:
+            variable, values = item
+            try:
+                variable.set(values)
+            except Exception:  # the scheduler gone: the run's task cannot read it either
+                pass
 
     def start(self, run_id: str, job: Job):
         from distributed import Queue, Variable
@@ -97,7 +109,7 @@ class DaskEngine(Engine):
             raise RuntimeError("the engine is shut down")
         names = (f"torch-playground-events-{run_id}-{uuid.uuid4().hex[:6]}", f"torch-playground-control-{run_id}")
         events, control = Queue(names[0], client=self.client), Variable(names[1], client=self.client)
-        cells = _RemoteCells(control)
+        cells = _RemoteCells(control, self._outbox)
         resources = {"GPU": 1} if job.train_config.device == "cuda" else None
         task = self.client.submit(_run_task, run_id, job, names, key=f"train-{run_id}", pure=False,
                                   resources=resources)
@@ -136,6 +148,8 @@ class DaskEngine(Engine):
 
     def shutdown(self):
         self.closed = True
+        self._outbox.put(None)  # after the stops the pool has just asked for, which go out first
+        self._sender.join(timeout=5)
         if self.owns_client:
             try:
                 self.client.close()
