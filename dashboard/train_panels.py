@@ -16,7 +16,7 @@ from core.training.optim import OPTIMIZERS
 from core.training.presets import PRESETS, split
 from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
-from dashboard import datasets, recipe_panel, state, toy_panel
+from dashboard import datasets, presets_panel, recipe_panel, state, toy_panel
 from dashboard.i18n import N_, _, message_text, show_error
 
 SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
@@ -104,10 +104,12 @@ def data_panel(seed: int):
                      "it (about 400 kB), or start the app with SCIKIT_LEARN_DATA set to a folder that holds "
                      "scikit-learn's cache of it."), icon=":material/cloud_off:")
     labels = {s: _(SOURCE_LABELS[s]) for s in sources}
+    presets_panel.seed("tr_source", "data", lambda text: text if text in sources else sources[0])
     state.seed("tr_source", sources[0], "data")
     if st.session_state["tr_source"] not in sources:
         st.session_state["tr_source"] = sources[0]
-    source = st.radio(_("Data set"), sources, format_func=labels.get, key="tr_source", horizontal=True)
+    source = presets_panel.control("tr_source", "data", lambda off: st.radio(
+        _("Data set"), sources, format_func=labels.get, key="tr_source", horizontal=True, disabled=off))
     state.keep("tr_source", "data", default=sources[0])
     try:
         if source == "csv":
@@ -255,7 +257,21 @@ def _seed_settings() -> None:
     """Every setting's starting value: the link's ``?param=``, else this session's last choice, else ``Choices()``."""
     default = Choices()
     for key, (param, parse, _dump) in SETTINGS_IN_URL.items():
+        presets_panel.seed(key, param, parse)  # an instructor's preset first, where the link names one
         state.seed(key, getattr(default, _FIELDS[key]), param, parse)
+
+
+def current_settings() -> dict:
+    """The data set and the settings on screen as the address bar holds them (param → text): what a preset saves."""
+    shown = {param: dump(st.session_state[key]) for key, (param, _parse, dump) in SETTINGS_IN_URL.items()
+             if key in st.session_state}
+    return shown | ({"data": st.session_state["tr_source"]} if "tr_source" in st.session_state else {})
+
+
+def _control(column, kind: str, label: str, key: str, **kw):
+    """A settings widget (``column.<kind>``) that an instructor's preset may fix or hide."""
+    return presets_panel.control(key, SETTINGS_IN_URL[key][0], lambda off: getattr(column, kind)(
+        _(label), key=key, disabled=off, **kw))
 
 
 def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
@@ -270,35 +286,37 @@ def settings_form(can_start: bool, devices: list[str]) -> tuple[Choices, bool]:
     with st.form("tr_settings", border=True, enter_to_submit=False):  # Enter in a field never starts a run
         left, middle, right = st.columns(3)
         choices = Choices(
-            hidden=left.text_input(_("Hidden layers"), key="tr_hidden", help=_(
+            hidden=_control(left, "text_input", N_("Hidden layers"), "tr_hidden", help=_(
                 "Sizes separated by commas: 128, 128 is two nn.Linear layers of 128 units.")),
-            activation=left.selectbox(_("Activation"), list(ACTIVATIONS), key="tr_activation",
-                                      help=_("Applied after every hidden layer; ReLU is the lecture's.")),
-            dropout=left.slider(_("Dropout"), 0.0, 0.8, step=0.05, key="tr_dropout", help=_(
-                "Share of hidden units zeroed at random while training; fights overfitting.")),
-            optimizer=middle.selectbox(_("Optimizer"), list(OPTIMIZERS), format_func=OPTIMIZER_NAMES.get,
-                                       key="tr_optimizer",
-                                       help=_("Adam (the lecture's) adapts each weight's step; AdamW is Adam with "
-                                              "decoupled weight decay; SGD uses momentum 0.9.")),
-            lr=middle.select_slider(_("Learning rate"), LEARNING_RATES, key="tr_lr",
-                                    format_func=_number, help=_(
-                                        "How far each step moves the weights. 0.001 is the lecture's; 10 makes the "
-                                        "loss explode.")),
-            batch_size=middle.select_slider(_("Batch size"), BATCH_SIZES, key="tr_batch",
-                                            help=_("Rows per mini-batch: one zero_grad/backward/step each. The "
-                                                   "lecture uses 20.")),
-            epochs=right.number_input(_("Epochs"), 1, PAGE_EPOCHS, key="tr_epochs",
-                                      help=_("Passes over X_train, reshuffled each time.")),
+            activation=_control(left, "selectbox", N_("Activation"), "tr_activation", options=list(ACTIVATIONS),
+                                help=_("Applied after every hidden layer; ReLU is the lecture's.")),
+            dropout=_control(left, "slider", N_("Dropout"), "tr_dropout", min_value=0.0, max_value=0.8, step=0.05,
+                             help=_("Share of hidden units zeroed at random while training; fights overfitting.")),
+            optimizer=_control(middle, "selectbox", N_("Optimizer"), "tr_optimizer", options=list(OPTIMIZERS),
+                               format_func=OPTIMIZER_NAMES.get,
+                               help=_("Adam (the lecture's) adapts each weight's step; AdamW is Adam with "
+                                      "decoupled weight decay; SGD uses momentum 0.9.")),
+            lr=_control(middle, "select_slider", N_("Learning rate"), "tr_lr", options=LEARNING_RATES,
+                        format_func=_number, help=_("How far each step moves the weights. 0.001 is the lecture's; "
+                                                    "10 makes the loss explode.")),
+            batch_size=_control(middle, "select_slider", N_("Batch size"), "tr_batch", options=BATCH_SIZES,
+                                help=_("Rows per mini-batch: one zero_grad/backward/step each. The lecture uses "
+                                       "20.")),
+            epochs=_control(right, "number_input", N_("Epochs"), "tr_epochs", min_value=1, max_value=PAGE_EPOCHS,
+                            help=_("Passes over X_train, reshuffled each time.")),
             device=right.selectbox(_("Device"), devices, key="tr_device",
                                    help=_("auto picks CUDA when present, else the CPU.")),
-            report_every=right.select_slider(_("Plot every N batches"), REPORT_EVERY, key="tr_report",
-                                             help=_("How often the training loss is sent to the "
-                                                    "chart (and a Stop is noticed).")),
+            report_every=_control(right, "select_slider", N_("Plot every N batches"), "tr_report",
+                                  options=REPORT_EVERY, help=_("How often the training loss is sent to the chart "
+                                                               "(and a Stop is noticed).")),
             **recipe_panel.recipe_controls(),
         )
         start = st.form_submit_button(_("Start training"), type="primary", disabled=not can_start)
+        share = presets_panel.share_fields()
     for key, (param, _parse, dump) in SETTINGS_IN_URL.items():
         state.keep(key, param, dump, default=getattr(default, _FIELDS[key]))
+    if share:
+        presets_panel.save(current_settings())
     return choices, start
 
 

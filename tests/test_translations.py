@@ -37,6 +37,7 @@ from core.lessons.tensors import (
 )
 from core.lessons.tensors.chain import _TORCH_OPS
 from core.predict import Predictor
+from core.store import Preset, Store, preset_name
 from core.training.callbacks import DivergenceCheck
 from core.training.device import resolve_device
 from core.training.model import MLP, ModelConfig, parse_hidden
@@ -354,6 +355,11 @@ CASES = [
          .fit(data.prepare(load_toy())), "2"),
     case("sweep_task", lambda tmp, mp: Trainer(ModelConfig(n_features=2, n_outputs=2, ensemble=2), TrainConfig(
         device="cpu", sweep="lr", sweep_values=(1e-3, 1e-2))).fit(data.prepare(load_toy()))),
+    case("preset_name", lambda tmp, mp: preset_name(" ./ ")),
+    case("preset_size", lambda tmp, mp: Store(f"sqlite:///{tmp}/a.db").save_preset(Preset("x", {"a": "b" * 201})),
+         "64", "200"),
+    case("preset_taken", lambda tmp, mp: [Store(f"sqlite:///{tmp}/b.db").save_preset(Preset("lab", {}, owner=o))
+                                          for o in ("teacher", "student")], "'lab'"),
     case("resume_mismatch", lambda tmp, mp: toy_run(hidden=(4,), resume=toy_run(hidden=(8,)))),
     case("resume_none", lambda tmp, mp: toy_run(resume=replace(toy_run(), resume=None))),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),

@@ -8,6 +8,7 @@ from dashboard import (
     depth_panel,
     lr_finder_panel,
     microscope_panel,
+    presets_panel,
     recipe_panel,
     run_panels,
     runs,
@@ -23,6 +24,8 @@ st.markdown(_("Choose data and settings, press Start, and watch the model learn:
               "and on the held-out test rows, and what happens inside the network, live. A numeric target trains a "
               "regressor (MSE), classes a classifier (cross-entropy). Training runs in a separate worker process, so "
               "this page stays responsive."))
+
+presets_panel.banner()  # where an instructor's link opened this page
 
 st.header(_("1. Data"))
 source, prepared = train_panels.data_panel(seed())
