@@ -82,6 +82,9 @@ def test_runs_beyond_the_workers_wait_their_turn(pool, diabetes_prepared):
 def test_a_stop_ends_the_run_at_the_workers_next_report(pool, diabetes_prepared):
     """The worker reads its stop flag at every report (and epoch end), so a stop takes effect within one report
     interval, counted in steps: one asked as the run starts ends it at its very first report."""
+    deadline = time.monotonic() + 30
+    while pool.load()["running"] and time.monotonic() < deadline:  # the last test's stopped run frees its worker
+        time.sleep(0.05)
     run_id = pool.submit(job(diabetes_prepared, epochs=5000, report_every=5), owner="erin")
     assert pool.get(run_id, "erin").state == "running"  # the worker was free: dispatched at once
     pool.stop(run_id, "erin")  # microseconds later; the worker has yet to unpickle the job and build its model
