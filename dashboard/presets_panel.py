@@ -2,14 +2,12 @@
 or hidden (TensorFlow Playground's "hide controls"), and a link that opens the same view for every student. They
 live in the app's database (core/store.py), so every replica of a class's server sees them."""
 
-import os
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from core.checkpoint import checkpoint_dir
 from core.errors import PlaygroundError
-from core.store import ENV_DB, Preset, Store
+from core.store import Preset, Store
 from dashboard.i18n import N_, _, message_text, show_error
 from dashboard.identity import browser
 
@@ -23,12 +21,7 @@ _OPEN, _SEEDED = "_preset", "_preset_seeded"  # session keys: the preset on show
 
 def store() -> Store:
     """The server's one store for where its settings point (a test's checkpoint folder is its own)."""
-    return _store(os.environ.get(ENV_DB) or str(checkpoint_dir()))
-
-
-@st.cache_resource(show_spinner=False)
-def _store(where: str) -> Store:
-    return Store(where if "://" in where else None)
+    return Store.shared()
 
 
 def active() -> Preset | None:

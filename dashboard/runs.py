@@ -7,14 +7,19 @@ trained on (its prepared data and configs) is kept beside the pool, in the serve
 still holds.
 """
 
+import os
 import threading
 
 import streamlit as st
 
+from core.classroom import Recorder, elsewhere, replica_name
 from core.pool import RunState, TrainingPool
+from core.store import Store
 from core.training.model import ModelConfig
 from core.training.run import Job
 from core.training.trainer import TrainConfig, config_dict
+from dashboard import presets_panel
+from dashboard.i18n import _
 from dashboard.identity import browser
 
 CURRENT, SHOWN = "tr_current", "tr_shown"  # session keys: the run on show; the ended run last drawn in full
@@ -23,8 +28,16 @@ KEEP_DATA = 10  # runs per browser whose prepared data stay in the server's memo
 
 @st.cache_resource(show_spinner=False)
 def pool() -> TrainingPool:
-    """One pool per server process, shared by every session; each session only ever sees its own runs."""
-    return TrainingPool()  # $TORCH_PLAYGROUND_WORKERS and $TORCH_PLAYGROUND_WORKER_NICE, else its defaults
+    """One pool per server process, shared by every session; each session only ever sees its own runs. Every run's
+    state goes to the shared store too (the class's counts and leaderboard, a browser's runs across replicas)."""
+    training = TrainingPool()  # $TORCH_PLAYGROUND_WORKERS and $TORCH_PLAYGROUND_WORKER_NICE, else its defaults
+    training.on_change = Recorder(replica())
+    return training
+
+
+def replica() -> str:
+    """This server's name among a class's replicas ($TORCH_PLAYGROUND_REPLICA, else host:port)."""
+    return replica_name(os.environ, st.get_option("server.port"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,7 +80,9 @@ def continue_run(run: RunState, used: dict, more: int) -> str:
 
 def _submit(job: Job, label: str, settings: dict, continues: str | None = None) -> str:
     me, prepared, model_config, train_config = browser(), job.prepared, job.model_config, job.train_config
-    run_id = pool().submit(job, me, label, settings, continues=continues)
+    preset = presets_panel.active()  # the instructor preset the page opened: its leaderboard counts the run
+    tags = {"db": Store.shared().url} | ({"preset": preset.name} if preset else {})
+    run_id = pool().submit(job, me, label, settings, continues=continues, tags=tags)
     store, lock = _trained_on()
     with lock:
         held = [r.id for r in pool().runs_of(me)]  # oldest first
@@ -124,3 +139,20 @@ def first_look_at_end(run: RunState) -> bool:
         return False
     st.session_state[SHOWN] = run.id
     return True
+
+
+def moved_notice() -> None:
+    """Where this browser's runs ran on another replica than this one, and it has none here: say so. A class's
+    load balancer keeps each browser on one replica (deploy/nginx-replicas.conf); a page that lands on another
+    (that replica stopped, or the replicas changed) would otherwise find its runs silently gone."""
+    if mine():
+        return
+    moved = elsewhere(Store.shared(), browser(), replica())
+    if moved is not None:
+        there, labels = moved
+        st.warning(_("This page is served by another of the class's servers ({here}) than the one your runs ran on "
+                     "({there}): {runs}. That server stopped, or the class's servers changed, so those runs cannot "
+                     "be shown or controlled from here. Checkpoints you saved are kept (the Predict page lists "
+                     "them). Reload the page to reach {there} again; if this message comes back, start your runs "
+                     "again here.", here=replica(), there=there, runs=", ".join(labels[-5:])),
+                   icon=":material/swap_horiz:")

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import torch
 
-from core import checkpoint, data
+from core import checkpoint, classroom, data
 from core.data import builtin
 from core.data.toy import ToyConfig, load_toy
 from core.data.toy import generate as generate_toy
@@ -360,6 +360,9 @@ CASES = [
          "64", "200"),
     case("preset_taken", lambda tmp, mp: [Store(f"sqlite:///{tmp}/b.db").save_preset(Preset("lab", {}, owner=o))
                                           for o in ("teacher", "student")], "'lab'"),
+    case("nickname", lambda tmp, mp: classroom.nickname(" \t "), "24"),
+    case("nickname_taken", lambda tmp, mp: [classroom.join(Store(f"sqlite:///{tmp}/c.db"), "lab", who, "Ada")
+                                            for who in ("one", "two")], "'Ada'"),
     case("resume_mismatch", lambda tmp, mp: toy_run(hidden=(4,), resume=toy_run(hidden=(8,)))),
     case("resume_none", lambda tmp, mp: toy_run(resume=replace(toy_run(), resume=None))),
     case("infinite", far_once_scaled, "'x'", "1e+30", id="infinite-once-scaled"),
@@ -632,6 +635,7 @@ def produced_sentences(tmp_path, monkeypatch) -> set[str]:
     from core.training.presets import ASIDES
 
     found |= {name for name, _values in ASIDES}  # the ladder's rows that change one thing of the Strong preset
+    found |= {name for _lower, name in classroom.METRICS.values()}  # the leaderboard's figures, by their names
     return found - {None}
 
 

@@ -52,6 +52,7 @@ class RunState:
     ahead: int = 0  # runs waiting before this one (while queued)
     paused: bool = False  # asked to pause (while running): the worker holds after its current step
     continues: str | None = None  # the id of the run this one continues, which it began with the history of
+    tags: dict = field(default_factory=dict)  # the app's plain notes on the run (its preset), for ``on_change``
 
     @property
     def active(self) -> bool:
@@ -89,7 +90,8 @@ class TrainingPool:
     training still answers its pages at once; training takes whatever CPU the pages leave. An owner whose last
     ``heartbeat`` is older than ``abandon_after`` seconds has its runs stopped (state "abandoned"); a run paused for
     ``pause_limit`` seconds (default $TORCH_PLAYGROUND_PAUSE_LIMIT, else 300) without a step is stopped, with
-    ``info["released"]`` set.
+    ``info["released"]`` set. ``on_change``, when set, is called with a snapshot (without its curves) each time a
+    run is queued, starts, restarts or ends, from a thread of its own (so a slow database never holds the pool).
     """
 
     def __init__(self, workers: int | None = None, abandon_after: float = 20.0, engine: Engine | None = None,
@@ -119,8 +121,11 @@ class TrainingPool:
         self._lock = threading.RLock()
         self._closed = False
         self._counter = itertools.count(1)
+        self.on_change = None
+        self._changes: queue.SimpleQueue = queue.SimpleQueue()
         self._pump = threading.Thread(target=self._pump_events, name="training-pool", daemon=True)
         self._pump.start()
+        threading.Thread(target=self._tell_changes, name="training-pool-changes", daemon=True).start()
         # At exit (Ctrl+C, a restart), stop the runs first: the executor's own exit hook waits for running jobs,
         # which kept a server from exiting until every run had finished. It is a hook of the same kind as the
         # executor's, run before it (these hooks run last registered, first called).
@@ -130,14 +135,14 @@ class TrainingPool:
     # --- what the app calls ----------------------------------------------------------------------------------
 
     def submit(self, job: Job, owner: str, label: str = "", settings: dict | None = None,
-               continues: str | None = None) -> str:
+               continues: str | None = None, tags: dict | None = None) -> str:
         """Queue a run for ``owner``; it starts as soon as a worker is free. Returns the run's id. ``continues``: the
         id of an ended run of the same owner that the job resumes; the new run starts with its curves."""
         run_id = f"{next(self._counter)}-{uuid.uuid4().hex[:8]}"
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training pool is shut down")
-            run = self._runs[run_id] = RunState(run_id, owner, label, dict(settings or {}))
+            run = self._runs[run_id] = RunState(run_id, owner, label, dict(settings or {}), tags=dict(tags or {}))
             earlier = self._runs.get(continues)
             if earlier is not None and earlier.owner == owner:
                 run.continues = continues
@@ -146,6 +151,7 @@ class TrainingPool:
             self._jobs[run_id] = job
             self._pending.append(run_id)
             self._heartbeats[owner] = time.monotonic()
+            self._changed(run)
             self._dispatch()
         return run_id
 
@@ -173,6 +179,7 @@ class TrainingPool:
                 self._jobs.pop(run_id, None)
                 self._carried.pop(run_id, None)
                 run.state, run.ended = state, time.time()
+                self._changed(run)
             else:  # the worker ends it and reports "done" with what it learned; that event sets the state
                 run.info["stop_requested"] = state
                 self._transports[run_id].set()
@@ -253,6 +260,7 @@ class TrainingPool:
             run = self._runs[run_id]
             self._running.add(run_id)
             run.state, run.started = "running", time.time()
+            self._changed(run)
             future, self._transports[run_id] = self.engine.start(run_id, self._jobs.pop(run_id))
             future.add_done_callback(lambda f, run_id=run_id: self._finished(run_id, f))
 
@@ -271,6 +279,20 @@ class TrainingPool:
     def _fail(self, run: RunState, code: str):
         run.state, run.ended = "error", time.time()
         run.error = events.payload(events.error(FAILURES[code], code=code, template=FAILURES[code]))
+        self._changed(run)
+
+    def _changed(self, run: RunState):
+        if self.on_change is not None:
+            self._changes.put(replace(run, history=[], reports=[], network=None, network_history=[],
+                                      info=dict(run.info)))
+
+    def _tell_changes(self):
+        while True:
+            run = self._changes.get()
+            try:
+                self.on_change(run)
+            except Exception as err:  # noqa: BLE001 - a database down must not stop the pool; the next change retries
+                print(f"training pool: recording run {run.id} failed: {err!r}", flush=True)
 
     def _watch(self):
         """A run whose worker is done with it and that still has no final event after QUIET_END seconds gets an
@@ -312,6 +334,7 @@ class TrainingPool:
                 if "epochs" in run.info:  # it began before: a cluster lost its worker and runs it again (seeded)
                     run.info["restarts"] = run.info.get("restarts", 0) + 1
                     self._start_curves(run)
+                    self._changed(run)
                 run.info.update(events.payload(event))
             elif kind == events.REPORT:
                 run.reports.append({k: event[k] for k in (*events.REPORT_FIELDS, "members") if k in event})
@@ -325,9 +348,11 @@ class TrainingPool:
                 asked = run.info.get("stop_requested")
                 run.state = asked or ("finished" if event["result"].status == "finished" else "stopped")
                 run.ended = time.time()
+                self._changed(run)
             elif kind == events.ERROR:
                 run.state, run.ended = "error", time.time()
                 run.error = {k: event.get(k) for k in events.ERROR_FIELDS}
+                self._changed(run)
 
     def _reap_abandoned(self):
         now = time.monotonic()

@@ -6,6 +6,7 @@ import torch
 from core.errors import PlaygroundError
 from dashboard import (
     depth_panel,
+    leaderboard_panel,
     lr_finder_panel,
     microscope_panel,
     presets_panel,
@@ -26,6 +27,7 @@ st.markdown(_("Choose data and settings, press Start, and watch the model learn:
               "this page stays responsive."))
 
 presets_panel.banner()  # where an instructor's link opened this page
+runs.moved_notice()  # where this browser's runs ran on another of the class's servers
 
 st.header(_("1. Data"))
 source, prepared = train_panels.data_panel(seed())
@@ -56,6 +58,8 @@ if run is not None and run.result is not None and used is not None:
     run_panels.save_panel(run, used)
 
 run_panels.compare_panel()
+if (preset := presets_panel.active()) is not None:
+    leaderboard_panel.leaderboard_panel(preset)
 
 if prepared is not None:
     if prepared.task == "regress":  # the microscope's step is the regressor's (MSE)
