@@ -36,3 +36,28 @@ def diabetes_prepared():
     from core import data
 
     return data.prepare(data.load_diabetes())
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (tests/postgres.py): a function that makes a fresh database, its URL. Skipped
+    without Debian's postgresql package, except in CI (CI=true), where that fails."""
+    import subprocess
+
+    from tests.postgres import server
+
+    try:
+        with server() as database:
+            yield database
+    except (FileNotFoundError, subprocess.CalledProcessError) as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test the store on PostgreSQL: {err}")
+        pytest.skip(str(err))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The shared store's database: SQLite (the default) and PostgreSQL (several machines), a fresh one each."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres")()

@@ -48,8 +48,8 @@ def recorded(store, n, timeout=10):
     raise AssertionError("the runs were never recorded")
 
 
-def test_two_replicas_one_board_only_joined_students_and_the_instructor_sees_counts(tmp_path, diabetes_prepared):
-    url = f"sqlite:///{tmp_path / 'class.db'}"
+def test_two_replicas_one_board_only_joined_students_and_the_instructor_sees_counts(db_url, diabetes_prepared):
+    url = db_url
     one, two = replica("a:8501", url), replica("b:8501", url)
     try:
         owners = {}
@@ -82,8 +82,8 @@ def test_two_replicas_one_board_only_joined_students_and_the_instructor_sees_cou
     assert classroom.board(store, "other").entries == []  # per preset: dee's run is on its own preset's only
 
 
-def test_a_nickname_is_one_students_per_preset_and_leaving_takes_them_off(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'c.db'}")
+def test_a_nickname_is_one_students_per_preset_and_leaving_takes_them_off(db_url):
+    store = Store(db_url)
     assert classroom.join(store, "lab", "ada", "Ada") == "Ada"
     with pytest.raises(ConfigError) as err:
         classroom.join(Store(store.url), "lab", "bob", "ADA")  # case apart, from another replica
@@ -110,8 +110,8 @@ def fake_run(run_id, owner, state, metrics=None, preset="lab", label=None):
                     tags={"preset": preset})
 
 
-def test_validation_ranks_where_there_is_one_and_a_classifiers_accuracy_ranks_high_first(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_PLAYGROUND_DB", f"sqlite:///{tmp_path / 'v.db'}")
+def test_validation_ranks_where_there_is_one_and_a_classifiers_accuracy_ranks_high_first(db_url, monkeypatch):
+    monkeypatch.setenv("TORCH_PLAYGROUND_DB", db_url)
     record, store = classroom.Recorder("a"), Store.shared()
     record(fake_run("1", "ada", "finished", {"test_mae": 40.0, "val_rmse": 55.0}))
     record(fake_run("2", "bob", "finished", {"test_mae": 30.0, "val_rmse": 50.0}))
@@ -136,8 +136,8 @@ def test_validation_ranks_where_there_is_one_and_a_classifiers_accuracy_ranks_hi
     assert classroom.class_view(store, "lab").students == 2  # on the board's figure: cy's is another
 
 
-def test_where_a_browsers_runs_ran_and_a_restarted_replica_marks_its_old_runs_lost(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_PLAYGROUND_DB", f"sqlite:///{tmp_path / 'w.db'}")
+def test_where_a_browsers_runs_ran_and_a_restarted_replica_marks_its_old_runs_lost(db_url, monkeypatch):
+    monkeypatch.setenv("TORCH_PLAYGROUND_DB", db_url)
     store, a = Store.shared(), classroom.Recorder("a:8501")
     a(fake_run("1", "ada", "finished", {"test_mae": 1.0}, label="#1 diabetes"))
     a(fake_run("2", "ada", "running", label="#2 diabetes"))
