@@ -180,15 +180,16 @@ def class_view(store: Store, preset: str) -> ClassView:
     return ClassView(states, metric, len(values), quantiles, values)
 
 
-def elsewhere(store: Store, browser: str, replica: str) -> tuple[str, list] | None:
-    """Where ``browser``'s latest recorded run ran, when that is not ``replica``: (that replica, the labels of the
-    browser's runs there); None when its latest run is here, or it has none. A browser's requests all reach one
-    replica while the load balancer's affinity holds; a page whose browser ran elsewhere last was moved."""
+def last_runs(store: Store, browser: str) -> tuple[str, list] | None:
+    """Where ``browser``'s latest recorded run ran: (that replica, [(label, state)] of the browser's runs there,
+    oldest first); None when it has none. A browser's requests all reach one replica while the load balancer's
+    affinity holds: a page whose browser ran elsewhere last was moved, and runs marked lost died with a restart."""
     with store.engine.connect() as db:
         latest = db.execute(select(RUNS.c.replica).where(RUNS.c.browser == browser)
                             .order_by(RUNS.c.updated.desc()).limit(1)).scalar()
-        if latest is None or latest == replica:
+        if latest is None:
             return None
-        labels = db.execute(select(RUNS.c.label).where(RUNS.c.browser == browser, RUNS.c.replica == latest)
-                            .order_by(RUNS.c.updated)).scalars().all()
-    return latest, list(labels)
+        rows = db.execute(select(RUNS.c.label, RUNS.c.state).where(RUNS.c.browser == browser,
+                                                                  RUNS.c.replica == latest)
+                          .order_by(RUNS.c.updated)).all()
+    return latest, [tuple(r) for r in rows]

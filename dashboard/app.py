@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import i18n  # installed (pip install -e .): importable from dashboard/, where streamlit run starts
 from dashboard.i18n import _
-from dashboard.sidebar import draw_sidebar
+from dashboard.sidebar import draw_sidebar, reconnect_notice
 
 st.set_page_config(page_title="Torch Playground", page_icon="🔥", layout="wide")
 if st.query_params.get("lang") != i18n.init_language():  # kept in the URL on every page, so a reload keeps it
@@ -27,6 +27,7 @@ page = st.navigation([
     st.Page(VIEWS / "device.py", title=_("Device"), icon=":material/memory:", url_path="device"),
 ])
 draw_sidebar()
+reconnect_notice()
 if "dashboard.runs" in sys.modules:  # this server has had runs (imported lazily: scikit-learn is slow to import)
     from dashboard import runs
 

@@ -5,6 +5,7 @@ import hashlib
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 
 def owner() -> str:
@@ -41,3 +42,14 @@ def browser_id(cookie: str | None) -> str | None:
         return None
     token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
     return hashlib.sha256(b"torch-playground owner|" + token).hexdigest()[:32]
+
+
+def reconnected_afresh() -> bool:
+    """True when this tab's page asked the server to reconnect it to its earlier session and got a new one instead:
+    the server restarted, or (behind a class's load balancer) the tab reached another replica. The page's
+    JavaScript names its earlier session in the websocket's handshake (Sec-WebSocket-Protocol: "streamlit, <XSRF
+    token>, <session id>"); Streamlit then quietly starts a fresh session, and the page's state is gone."""
+    entries = [e.strip() for e in (st.context.headers.get("Sec-WebSocket-Protocol") or "").split(",")]
+    earlier = entries[2] if len(entries) > 2 else ""
+    ctx = get_script_run_ctx()
+    return bool(earlier) and ctx is not None and earlier != ctx.session_id

@@ -12,7 +12,7 @@ import threading
 
 import streamlit as st
 
-from core.classroom import Recorder, elsewhere, replica_name
+from core.classroom import Recorder, last_runs, replica_name
 from core.pool import RunState, TrainingPool
 from core.store import Store
 from core.training.model import ModelConfig
@@ -142,14 +142,21 @@ def first_look_at_end(run: RunState) -> bool:
 
 
 def moved_notice() -> None:
-    """Where this browser's runs ran on another replica than this one, and it has none here: say so. A class's
-    load balancer keeps each browser on one replica (deploy/nginx-replicas.conf); a page that lands on another
-    (that replica stopped, or the replicas changed) would otherwise find its runs silently gone."""
-    if mine():
+    """Where this browser has no runs here but its latest ran on another replica, or died with this server's
+    restart: say so. A class's load balancer keeps each browser on one replica (deploy/nginx.conf's hash); a page
+    that lands on another (that replica stopped, or the replicas changed) would otherwise find its runs silently
+    gone."""
+    if mine() or (latest := last_runs(Store.shared(), browser())) is None:
         return
-    moved = elsewhere(Store.shared(), browser(), replica())
-    if moved is not None:
-        there, labels = moved
+    there, runs = latest
+    labels = [label for label, _state in runs]
+    if there == replica():
+        lost = [label for label, state in runs if state == "lost"]
+        if lost:
+            st.warning(_("Your runs {runs} ended when this server restarted, before they could finish. Checkpoints "
+                         "you saved are kept; start the runs again to see them here.", runs=", ".join(lost[-5:])),
+                       icon=":material/restart_alt:")
+    else:
         st.warning(_("This page is served by another of the class's servers ({here}) than the one your runs ran on "
                      "({there}): {runs}. That server stopped, or the class's servers changed, so those runs cannot "
                      "be shown or controlled from here. Checkpoints you saved are kept (the Predict page lists "

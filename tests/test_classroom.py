@@ -141,13 +141,16 @@ def test_where_a_browsers_runs_ran_and_a_restarted_replica_marks_its_old_runs_lo
     store, a = Store.shared(), classroom.Recorder("a:8501")
     a(fake_run("1", "ada", "finished", {"test_mae": 1.0}, label="#1 diabetes"))
     a(fake_run("2", "ada", "running", label="#2 diabetes"))
-    assert classroom.elsewhere(store, "ada", "a:8501") is None  # her latest run is here
-    assert classroom.elsewhere(store, "ada", "b:8501") == ("a:8501", ["#1 diabetes", "#2 diabetes"])
-    assert classroom.elsewhere(store, "bob", "b:8501") is None  # no runs anywhere
+    ran = [("#1 diabetes", "finished"), ("#2 diabetes", "running")]
+    assert classroom.last_runs(store, "ada") == ("a:8501", ran)
+    assert classroom.last_runs(store, "bob") is None  # no runs anywhere
     classroom.Recorder("b:8501")(fake_run("1", "ada", "queued", label="#3"))
-    assert classroom.elsewhere(store, "ada", "b:8501") is None  # she started again on b: b is hers now
+    assert classroom.last_runs(store, "ada") == ("b:8501", [("#3", "queued")])  # she started again on b
     classroom.Recorder("a:8501")  # a restarts: what it had queued or running died with it
     assert classroom.class_view(store, "lab").states == {"finished": 1, "lost": 1, "queued": 1}
+    a(fake_run("3", "bob", "running", label="#1 moons"))
+    classroom.Recorder("a:8501")
+    assert classroom.last_runs(store, "bob") == ("a:8501", [("#1 moons", "lost")])
 
 
 def test_a_failing_database_never_stops_the_pool(diabetes_prepared, capfd):

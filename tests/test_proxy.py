@@ -5,53 +5,30 @@ cookie's flags."""
 
 import os
 import re
-import shutil
-import socket
 import ssl
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from http.client import HTTPSConnection
-from pathlib import Path
 
 import pytest
 
 from tests.browser.harness import (
-    ARTIFACTS,
-    ROOT,
     app_server,
     browser_missing,
     chromium,
-    free_port,
     go_to,
     main,
     new_context,
-    stop,
     wait_until_idle,
     widget,
 )
+from tests.browser.nginx import nginx, nginx_missing
 
-SITE = ROOT / "deploy" / "nginx.conf"
-# nginx's address: Streamlit takes a websocket from an origin on 127.0.0.1 or localhost whatever the Host header says;
-# from here only a Host header that matches the page's origin, port included, lets the session start.
-HOST = "127.0.0.2"
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")  # Debian's is in sbin
 SECURITY_HEADERS = ("Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
                     "Content-Security-Policy")
 # The sidebar's link to each page after the first, and the page's title.
 PAGES = {"Activations": "Activation functions", "Train": "Train an MLP",
          "Predict": "Predict with a saved model", "Device": "Device: CPU and CUDA"}
-
-
-def nginx_missing() -> str | None:
-    """Why the proxy test cannot run here, or None."""
-    if NGINX is None:
-        return "no nginx (apt-get install nginx)"
-    if shutil.which("openssl") is None:
-        return "no openssl (apt-get install openssl)"
-    return None
 
 
 missing = nginx_missing() or browser_missing()
@@ -63,86 +40,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.skipif(bool(mis
 CSP_WATCH_JS = """document.addEventListener('securitypolicyviolation', e => window.__refused(
   `${location.pathname}: ${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`
 ));"""
-
-
-def certificate(folder: Path) -> tuple[Path, Path]:
-    """A throwaway self-signed certificate for HOST: (certificate, key)."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
-                    "-addext", f"subjectAltName=IP:{HOST}", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
-    return cert, key
-
-
-def fill_in(site: str, **values: tuple[str, str]) -> str:
-    """The site with each (pattern, replacement) of ``values`` applied; a pattern that matches nothing fails, so the
-    test never runs a config that differs from the template in a way nobody meant."""
-    for name, (pattern, replacement) in values.items():
-        site, n = re.subn(pattern, replacement, site, flags=re.MULTILINE)
-        assert n, f"deploy/nginx.conf no longer has the line for {name} ({pattern})"
-    return site
-
-
-def standalone_config(folder: Path, upstream: str, https: int, http: int, cert: Path, key: Path) -> Path:
-    """deploy/nginx.conf, its ports and certificate filled in, inside a main config that keeps every file nginx
-    writes under ``folder``: nginx runs as the current user, in the foreground."""
-    site = fill_in(SITE.read_text(),
-                   upstream=(r"server 127\.0\.0\.1:8501;", f"server {upstream};"),
-                   https=(r"listen 443 ssl", f"listen {HOST}:{https} ssl"),
-                   http=(r"listen 80;", f"listen {HOST}:{http};"),
-                   ipv6=(r"^\s*listen \[::\].*\n", ""),
-                   certificate=(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};"),
-                   key=(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};"))
-    temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
-                                                                            "scgi"))
-    conf = folder / "nginx.conf"
-    # As root, nginx's workers would switch to nobody, who may not enter tmp_path; as anyone else they stay that user.
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    conf.write_text(f"""daemon off;
-{user}pid {folder / "nginx.pid"};
-error_log {folder / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {folder / "access.log"};
-{temp}
-{site}
-}}
-""")
-    return conf
-
-
-@contextmanager
-def nginx(folder: Path, upstream: str, timeout: float = 10.0):
-    """nginx in front of ``upstream`` (host:port) with deploy/nginx.conf; yields (https URL, http URL, cert)."""
-    cert, key = certificate(folder)
-    https, http = free_port(), free_port()
-    conf = standalone_config(folder, upstream, https, http, cert, key)
-    command = [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf)]
-    checked = subprocess.run(command + ["-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    proc = subprocess.Popen(command)
-    try:
-        deadline = time.monotonic() + timeout
-        while not listening(https):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start; see {folder / 'error.log'}")
-            time.sleep(0.05)
-        yield f"https://{HOST}:{https}", f"http://{HOST}:{http}", cert
-    finally:
-        stop(proc)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(folder / "error.log", ARTIFACTS / "nginx-error.log")
-    # [error] lines are requests nginx refused (the oversized upload); worse ones are nginx failing at its own job
-    failures = re.findall(r"^.*\[(?:crit|alert|emerg)\].*$", (folder / "error.log").read_text(), re.MULTILINE)
-    assert not failures, "\n".join(failures)
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection((HOST, port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -229,6 +126,10 @@ def test_the_xsrf_cookie_is_secure_and_strict_through_the_proxy(proxy, session):
     (xsrf,) = [c for c in page.context.cookies() if c["name"] == "_streamlit_xsrf"]
     assert xsrf["secure"] and xsrf["sameSite"] == "Strict"
     assert "_streamlit_xsrf=" in page.evaluate("() => document.cookie")  # not HttpOnly: the frontend sends it back
+    (route,) = [c for c in page.context.cookies() if c["name"] == "torch_playground_route"]  # the replica's hash
+    assert route["secure"] and route["httpOnly"] and route["sameSite"] == "Strict" and len(route["value"]) == 32
+    page.goto(f"{https}/_stcore/health")
+    assert [c["value"] for c in page.context.cookies() if c["name"] == "torch_playground_route"] == [route["value"]]
 
 
 def test_an_upload_goes_through_the_proxy_and_an_oversized_one_is_refused(proxy, session, tmp_path):

@@ -89,3 +89,13 @@ def test_a_browser_whose_runs_ran_on_another_replica_is_told_so():
     assert not any("elsewhere" in w.value for w in tab("dan").warning)  # another browser: nothing to say
     start(moved, epochs=2)  # carol starts again here: this replica is hers now
     assert not any("elsewhere" in w.value for w in tab("carol").warning)
+
+
+def test_runs_that_died_with_a_restart_of_this_server_are_named():
+    import os
+
+    here = classroom.replica_name(os.environ, 8501)  # the app's own name (no $TORCH_PLAYGROUND_REPLICA here)
+    classroom.Recorder(here)(RunState("1-y", "erin", "#1 california", {}, state="running", tags={}))
+    classroom.Recorder(here)  # the server restarts
+    warning = next(w.value for w in tab("erin", lang="ko").warning if "#1 california" in w.value)
+    assert "서버가 다시 시작" in warning

@@ -39,6 +39,13 @@ def free_port() -> int:
 @contextmanager
 def app_server(env: dict | None = None, timeout: float = 60.0):
     """`streamlit run dashboard/app.py` on a free port; yields its base URL; stops it afterwards."""
+    with app_process(env, timeout) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def app_process(env: dict | None = None, timeout: float = 60.0):
+    """As app_server, yielding (base URL, the server's process): a test may kill it."""
     port = free_port()
     log = open(ARTIFACTS / f"server-{port}.log", "w") if ARTIFACTS.mkdir(parents=True, exist_ok=True) is None else None
     proc = subprocess.Popen(
@@ -58,7 +65,7 @@ def app_server(env: dict | None = None, timeout: float = 60.0):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start; see {log.name}")
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         stop(proc)
         log.close()
