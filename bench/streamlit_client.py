@@ -6,13 +6,16 @@ websocket protocol (the ``BackMsg``/``ForwardMsg`` protobufs Streamlit ships) as
 for a page, sets widgets by their labels, presses buttons, and reruns fragments on the timer the server asks for
 (``auto_rerun``), so the server does exactly the work a real tab causes, and the client almost none.
 
-Only what the benchmarks need: the widget kinds on the Train and Tensors pages, and the text of alerts, headings,
-metrics and code blocks as they are drawn.
+Only what the benchmarks need: the widget kinds on the Train and Tensors pages, the text of alerts, headings,
+metrics and code blocks as they are drawn, and tables (dataframes). Through a proxy, a tab carries its browser's
+cookies and sends the XSRF token as the page's JavaScript does (``cookies``, ``ssl``).
 """
 
 import asyncio
+import io
 import time
 
+import pyarrow as pa
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -36,16 +39,24 @@ class Session:
         self.finishes: list[tuple[float, int]] = []  # (time.perf_counter(), script_finished status)
         self.fragment_runs = 0  # fragment runs asked for on the server's timer
         self.page_hash = ""  # the page's script hash, once the server has said it (the page's JavaScript sends it)
+        self.tables: list[tuple[float, object]] = []  # (time.perf_counter(), a DataFrame) drawn since clear_texts()
         self._timers: dict[str, asyncio.Task] = {}
         self._changed = asyncio.Condition()
         self._ws = None
         self._reader = None
 
     @classmethod
-    async def open(cls, url: str, page: str = "", query: str = "lang=en") -> "Session":
+    async def open(cls, url: str, page: str = "", query: str = "lang=en", cookies: dict | None = None,
+                   ssl=None) -> "Session":
+        """A tab on ``url``'s ``page``; ``cookies`` (name → value) are its browser's, and its XSRF cookie's token
+        goes in the handshake as the page's JavaScript sends it; ``ssl``: an SSLContext for an https ``url``."""
         self = cls(url, page, query)
-        self._ws = await websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream",
-                                            subprotocols=["streamlit"], max_size=None, ping_interval=None)
+        cookies = cookies or {}
+        protocols = ["streamlit"] + ([cookies["_streamlit_xsrf"]] if "_streamlit_xsrf" in cookies else [])
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
+        self._ws = await websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", ssl=ssl,
+                                            subprotocols=protocols, max_size=None, ping_interval=None,
+                                            additional_headers=headers, origin=url if cookies else None)
         self._reader = asyncio.create_task(self._read())
         await self.rerun()
         return self
@@ -79,7 +90,7 @@ class Session:
         return next((t for t, k, text in self.texts if needle in text and (kind is None or kind == k)), None)
 
     def clear_texts(self):
-        self.texts = []
+        self.texts, self.tables = [], []
 
     async def _send(self, press: str | None = None, fragment_id: str | None = None):
         msg = BackMsg()
@@ -130,7 +141,9 @@ class Session:
         if kind in VALUE_FIELD and getattr(body, "label", ""):
             self.widgets[body.label.replace("**", "").replace("`", "")] = (body.id, kind)  # as the label is shown
         now = time.perf_counter()
-        if kind == "metric":
+        if kind == "dataframe" and body.arrow_data.data:
+            self.tables.append((now, pa.ipc.open_stream(io.BytesIO(body.arrow_data.data)).read_all().to_pandas()))
+        elif kind == "metric":
             self.texts.append((now, kind, f"{body.label}: {body.body}"))
         elif kind == "progress":
             self.texts.append((now, kind, body.text))

@@ -2,6 +2,8 @@
 otherwise); each one's best figure, from every replica, redrawn every few seconds. The preset's owner also sees how
 many runs are queued, running and ended, and the spread of every student's best figure, with no names."""
 
+import time
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -14,13 +16,14 @@ from dashboard.i18n import _, message_text, show_error
 from dashboard.identity import browser
 
 REFRESH = 3.0  # seconds between redraws of the board
+SHARED_FOR = 2.0  # seconds one replica's tabs share a board read from the database (a class's tabs redraw at once)
 
 
 def leaderboard_panel(preset) -> None:
     """The board of ``preset`` (a core.store.Preset): joining or leaving it, and the board itself, live."""
     st.header(_("Class leaderboard"))
     me, store = browser(), Store.shared()
-    name = classroom.joined_as(store, preset.name, me)
+    name = _joined_as(store, preset.name, me)
     if name is None:
         st.caption(_("Join with a nickname to put your best result on your class's board. Until you join, nobody "
                      "else sees anything of your runs (your instructor sees only how many there are and how their "
@@ -33,17 +36,39 @@ def leaderboard_panel(preset) -> None:
         st.caption(_("You are on the board as **{name}**.", name=name))
         if st.button(_("Leave the leaderboard"), key="lb_leave"):
             classroom.leave(store, preset.name, me)
+            st.session_state.pop(_JOINED, None)
             st.rerun()
     st.fragment(run_every=REFRESH)(_board)(preset.name, preset.owner == me)
 
 
+_JOINED = "_lb_joined"  # session key: (preset, nickname or None, when read)
+
+
+def _joined_as(store, preset: str, me: str) -> str | None:
+    """This browser's nickname on ``preset``'s board, read from the database at most every 30 s (it changes when
+    this page joins or leaves, which sets it, or when another tab of the browser does)."""
+    held = st.session_state.get(_JOINED)
+    if held is None or held[0] != preset or time.monotonic() - held[2] > 30:
+        held = st.session_state[_JOINED] = (preset, classroom.joined_as(store, preset, me), time.monotonic())
+    return held[1]
+
+
 def _join(store, preset: str, me: str, nick: str) -> None:
     try:
-        classroom.join(store, preset, me, nick)
+        name = classroom.join(store, preset, me, nick)
     except PlaygroundError as err:
         show_error(err)
         return
+    st.session_state[_JOINED] = (preset, name, time.monotonic())
     st.rerun()
+
+
+@st.cache_data(ttl=SHARED_FOR, show_spinner=False, max_entries=256)
+def _read(url: str, preset: str, instructor: bool):
+    """The board (no one marked as "you") and, for the preset's owner, the class's view: shared by this replica's
+    tabs for SHARED_FOR seconds, so a class redrawing every REFRESH seconds asks the database once per replica."""
+    store = Store.shared(url)
+    return classroom.board(store, preset), classroom.class_view(store, preset) if instructor else None
 
 
 def metric_name(metric: str | None) -> str:
@@ -51,16 +76,17 @@ def metric_name(metric: str | None) -> str:
 
 
 def _board(preset: str, instructor: bool) -> None:
-    store, me = Store.shared(), browser()
-    board = classroom.board(store, preset, me)
+    board, view = _read(Store.shared().url, preset, instructor)
+    mine = _joined_as(Store.shared(), preset, browser())
     figure = metric_name(board.metric)
     if not board.entries:
         st.info(_("Nobody is on the board yet: join, train, and your best {figure} appears here.", figure=figure),
                 icon=":material/emoji_events:")
     else:
         you = _("(you)")
-        st.dataframe(pd.DataFrame([{_("Rank"): e.rank, _("Nickname"): f"{e.nickname} {you}" if e.mine else e.nickname,
-                                    figure: e.value, _("Runs"): e.runs} for e in board.entries]),
+        rows = [{_("Rank"): e.rank, _("Nickname"): f"{e.nickname} {you}" if e.nickname == mine else e.nickname,
+                 figure: e.value, _("Runs"): e.runs} for e in board.entries]
+        st.dataframe(pd.DataFrame(rows),
                      hide_index=True, column_config={figure: st.column_config.NumberColumn(format="%.4f")})
         better = _("lower is better") if classroom.METRICS[board.metric][0] else _("higher is better")
         st.caption(_("Each student's best {figure} ({better}), from every server of the class.", figure=figure,
@@ -68,8 +94,8 @@ def _board(preset: str, instructor: bool) -> None:
     if board.others:
         st.caption(_("{n} students' runs were measured on another figure (their validation setting differs) and "
                      "are not ranked here.", n=board.others))
-    if instructor:
-        _class_view(classroom.class_view(store, preset))
+    if view is not None:
+        _class_view(view)
 
 
 def _class_view(view) -> None:

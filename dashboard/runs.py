@@ -9,6 +9,7 @@ still holds.
 
 import os
 import threading
+import time
 
 import streamlit as st
 
@@ -141,12 +142,21 @@ def first_look_at_end(run: RunState) -> bool:
     return True
 
 
+def _last_runs():
+    """core.classroom.last_runs for this browser, read at most every 30 s per session (it changes when this browser
+    starts a run, after which this page has runs of its own)."""
+    held = st.session_state.get("_last_runs")
+    if held is None or time.monotonic() - held[1] > 30:
+        held = st.session_state["_last_runs"] = (last_runs(Store.shared(), browser()), time.monotonic())
+    return held[0]
+
+
 def moved_notice() -> None:
     """Where this browser has no runs here but its latest ran on another replica, or died with this server's
     restart: say so. A class's load balancer keeps each browser on one replica (deploy/nginx.conf's hash); a page
     that lands on another (that replica stopped, or the replicas changed) would otherwise find its runs silently
     gone."""
-    if mine() or (latest := last_runs(Store.shared(), browser())) is None:
+    if mine() or (latest := _last_runs()) is None:
         return
     there, runs = latest
     labels = [label for label, _state in runs]

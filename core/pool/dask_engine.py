@@ -16,17 +16,19 @@ task copies into the trainer's own cells every ``POLL`` seconds: a stop or a pau
 A run that asks for CUDA needs a worker started with ``--resources GPU=1``.
 """
 
+import pickle
 import queue
 import threading
 import time
 import uuid
 from concurrent.futures import Future
 
+from core import cluster_task
 from core.pool.engine import Engine, WorkerDied
-from core.training.run import Job, execute
+from core.training.run import Job
 from core.training.transport import Transport
 
-POLL = 0.05  # seconds between a task's reads of its transport cells
+POLL = cluster_task.POLL
 
 
 class _RemoteCells:
@@ -43,38 +45,6 @@ class _RemoteCells:
     def __setitem__(self, i, value):
         self.values[i] = value
         self.outbox.put((self.variable, list(self.values)))
-
-
-def _run_task(run_id: str, job: Job, names: tuple[str, str]) -> None:
-    """The task on a Dask worker: train ``job``, putting its events on the run's queue, reading its cells."""
-    from distributed import Queue, Variable
-
-    events, control = Queue(names[0]), Variable(names[1])
-    cells, done = [0, 0, 0], threading.Event()
-    outbox = queue.SimpleQueue()
-
-    def read_cells():  # the trainer reads a local list at every step; this keeps it current
-        while not done.is_set():
-            try:
-                cells[:] = control.get(timeout=5)
-            except Exception:  # the scheduler busy or gone: keep the last values, try again
-                pass
-            done.wait(POLL)
-
-    def send():  # the network's round trips off the trainer's thread, in order
-        while (event := outbox.get()) is not None:
-            events.put(event)
-
-    cells[:] = control.get(timeout=30)  # a stop or pause asked before the task began holds from its first step
-    readers = [threading.Thread(target=read_cells, daemon=True), threading.Thread(target=send, daemon=True)]
-    for thread in readers:
-        thread.start()
-    try:
-        execute(job, outbox.put, Transport(cells, 1))
-    finally:
-        done.set()
-        outbox.put(None)
-        readers[1].join()  # every event is on the queue before the task ends
 
 
 class DaskEngine(Engine):
@@ -111,7 +81,8 @@ class DaskEngine(Engine):
         events, control = Queue(names[0], client=self.client), Variable(names[1], client=self.client)
         cells = _RemoteCells(control, self._outbox)
         resources = {"GPU": 1} if job.train_config.device == "cuda" else None
-        task = self.client.submit(_run_task, run_id, job, names, key=f"train-{run_id}", pure=False,
+        payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)  # opened on the worker (core/cluster_task.py)
+        task = self.client.submit(cluster_task.run, run_id, payload, names, key=f"train-{run_id}", pure=False,
                                   resources=resources)
         self._tasks[run_id] = task
         future = Future()
@@ -129,7 +100,7 @@ class DaskEngine(Engine):
             except Exception:  # the queue or the scheduler is gone
                 batch = []
             for event in batch:
-                self.events.put((run_id, event))
+                self.events.put((run_id, pickle.loads(event)))  # pickled by the run's task (core/cluster_task.py)
             if finished and not batch:
                 break
             if not batch:

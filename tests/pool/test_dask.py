@@ -50,3 +50,48 @@ def test_the_setting_chooses_the_cluster(monkeypatch, diabetes_prepared):
             assert wait(pool, pool.submit(job(diabetes_prepared, epochs=1), "cy"), "cy").state == "finished"
         finally:
             pool.shutdown()
+
+
+def test_the_scheduler_never_needs_torch(diabetes_prepared):
+    """Dask's scheduler unpickles every task: one that carried the Job, or named a module that imports the trainer,
+    made the scheduler import torch on a class's first run (holding everyone's submissions for seconds), and a
+    scheduler without torch could not schedule at all. A scheduler process of its own, as an operator starts one."""
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    from core.pool.dask_engine import DaskEngine
+    from tests.browser.harness import free_port, stop
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client = Client(address, timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.3)
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                   "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        client.wait_for_workers(1, timeout=60)
+        pool = TrainingPool(engine=DaskEngine(client=client))
+        try:
+            assert wait(pool, pool.submit(job(diabetes_prepared, epochs=2), "ann"), "ann").state == "finished"
+        finally:
+            pool.shutdown()
+        probe = "sorted(m for m in __import__('sys').modules if m.split('.')[0] in ('torch', 'sklearn', 'core'))"
+        loaded = client.run_on_scheduler(eval, probe)  # a builtin: this test's module would import torch there
+        assert loaded == ["core", "core.cluster_task"], loaded  # the task's own small module, and nothing it runs
+        client.close()
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                stop(proc)
