@@ -15,7 +15,7 @@ from dashboard.charts import CONFIG, LAYOUT, chart_title
 from dashboard.i18n import _, message_text, show_error
 from dashboard.identity import browser
 
-REFRESH = 3.0  # seconds between redraws of the board
+REFRESH = 5.0  # seconds between redraws of the board
 SHARED_FOR = 2.0  # seconds one replica's tabs share a board read from the database (a class's tabs redraw at once)
 
 

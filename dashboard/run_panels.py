@@ -35,19 +35,27 @@ def curve_labels(classifier: bool = False) -> dict:
     return labels
 
 
+QUEUED_EVERY = 3.0  # seconds between redraws while the run on show waits: most of a big class's tabs, at once
+
+
 def live_panel():
-    """The run on show; while a run goes it redraws itself every second, and the rest of the page stays put."""
+    """The run on show; while a run goes it redraws itself every second (every QUEUED_EVERY seconds while it waits
+    in the queue), and the rest of the page stays put."""
     if runs.has_active_runs():
-        st.fragment(run_every=1.0)(_live)()
+        run = runs.current()
+        waiting = run is not None and run.state == "queued"
+        st.fragment(run_every=QUEUED_EVERY if waiting else 1.0)(_live)(waiting)
     else:
         _live()
 
 
-def _live():
+def _live(waiting: bool = False):
     run = runs.current()
     if run is None:
         st.info(_("No run yet: choose your settings and press Start."))
         return
+    if waiting and run.state != "queued":
+        st.rerun()  # its turn came: the page again, redrawing every second from now on
     runs.heartbeat()
     status, pause_col, step_col, stop_col = st.columns([5, 2, 2, 2], vertical_alignment="center")
     if transport_panel.buttons(run, pause_col, step_col, stop_col):
