@@ -27,4 +27,3 @@ def test_a_class_on_three_replicas_and_a_cluster_gets_its_own_results_and_one_bo
     assert "runs: 12/12 finished with the MAE of the same run in this process" in out, out
     assert "the same on every replica: True; every student with their own run's figure: True" in out, out
     assert "[12, 12, 12] students as each replica draws it" in out, out
-    assert out.strip().splitlines()[-1] == "ok" or out.strip().splitlines()[-1].startswith("FAIL: page reruns"), out
