@@ -11,11 +11,11 @@ from core.store import Preset, Store
 from dashboard.i18n import N_, _, message_text, show_error
 from dashboard.identity import browser
 
-# what a preset can fix or hide: the data set and the settings form's controls (param → label); the recipe's
-# settings travel in a preset too, but stay the student's to change
-CONTROLS = {"data": N_("Data set"), "hidden": N_("Hidden layers"), "act": N_("Activation"), "dropout": N_("Dropout"),
-            "opt": N_("Optimizer"), "lr": N_("Learning rate"), "batch": N_("Batch size"), "epochs": N_("Epochs"),
-            "every": N_("Plot every N batches")}
+# what a preset can fix or hide: the data set, the teaching set (its noise, size and points with it) and the
+# settings form's controls (param → label); the recipe's settings travel in a preset too, but stay the student's
+CONTROLS = {"data": N_("Data set"), "toy": N_("Teaching set"), "hidden": N_("Hidden layers"),
+            "act": N_("Activation"), "dropout": N_("Dropout"), "opt": N_("Optimizer"), "lr": N_("Learning rate"),
+            "batch": N_("Batch size"), "epochs": N_("Epochs"), "every": N_("Plot every N batches")}
 _OPEN, _SEEDED = "_preset", "_preset_seeded"  # session keys: the preset on show; the widgets it has seeded
 
 
@@ -37,14 +37,15 @@ def active() -> Preset | None:
     return held[1]
 
 
-def seed(key: str, param: str, parse) -> None:
+def seed(key: str, param: str, parse, control: str | None = None) -> None:
     """Give widget ``key`` the preset's value: when the preset opens, and on every run where it is fixed or hidden
-    (a disabled widget's value can still be sent by a crafted client; the preset's holds)."""
+    (a disabled widget's value can still be sent by a crafted client; the preset's holds). ``control``: the
+    CONTROLS entry that fixes it, where that is not ``param`` itself (the teaching set's noise, size and seed)."""
     preset = active()
     if preset is None or param not in preset.settings:
         return
     seeded = st.session_state.setdefault(_SEEDED, set())
-    if key in seeded and param not in preset.locked | preset.hidden:
+    if key in seeded and (control or param) not in preset.locked | preset.hidden:
         return
     try:
         st.session_state[key] = parse(preset.settings[param])

@@ -265,7 +265,8 @@ def current_settings() -> dict:
     """The data set and the settings on screen as the address bar holds them (param → text): what a preset saves."""
     shown = {param: dump(st.session_state[key]) for key, (param, _parse, dump) in SETTINGS_IN_URL.items()
              if key in st.session_state}
-    return shown | ({"data": st.session_state["tr_source"]} if "tr_source" in st.session_state else {})
+    data = {"data": st.session_state["tr_source"]} if "tr_source" in st.session_state else {}
+    return shown | data | (toy_panel.preset_settings() if data.get("data") == "toy" else {})
 
 
 def _control(column, kind: str, label: str, key: str, **kw):

@@ -255,7 +255,7 @@ class TrainingPool:
                        network_history=list(run.network_history))
 
     def _dispatch(self):
-        while self._pending and len(self._running) < self.workers:
+        while self._pending and len(self._running) < self.workers and not self._closed:
             run_id = self._pending.popleft()
             run = self._runs[run_id]
             self._running.add(run_id)

@@ -49,3 +49,24 @@ def test_another_browser_cannot_overwrite_a_preset_and_an_unknown_link_says_so()
     assert any("someone else's" in e.value for e in other.error)
     lost = open_page("views/train.py", query={"preset": "no-such"})
     assert any("There is no preset named 'no-such'" in w.value for w in lost.warning)
+
+
+def test_a_teaching_set_preset_gives_every_student_the_same_points_and_fixes_them():
+    teacher = train_page()
+    teacher.radio(key="tr_source").set_value("toy").run()
+    teacher.selectbox(key="tr_toy").set_value("spiral")
+    teacher.slider(key="tr_toy_noise").set_value(0.3)
+    teacher.selectbox(key="tr_toy_samples").set_value(500)
+    next(b for b in teacher.button if b.label == "Regenerate").click().run()  # new points: seed 1
+    save_preset(teacher, "spirals", locked=["toy", "data"])
+    student = open_page("views/train.py", query={"preset": "spirals"})
+    assert not student.exception, [e.value for e in student.exception]
+    toy = student.selectbox(key="tr_toy")
+    assert toy.value == "spiral" and toy.disabled
+    assert student.slider(key="tr_toy_noise").value == 0.3 and student.slider(key="tr_toy_noise").disabled
+    assert student.selectbox(key="tr_toy_samples").value == 500
+    assert student.session_state["tr_toy_seed"] == teacher.session_state["tr_toy_seed"] == 1  # the very points
+    assert next(b for b in student.button if b.label == "Regenerate").disabled
+    student.session_state["tr_toy_seed"] = 7  # what a crafted client could do
+    student.run()
+    assert student.session_state["tr_toy_seed"] == 1
