@@ -122,6 +122,10 @@ class Board:
     others: int  # joined browsers whose runs scored on another figure (validation on where the board's is off, ...)
 
 
+def _lower_is_better(metric: str | None) -> bool:
+    return METRICS.get(metric, (True,))[0]
+
+
 def _best(store: Store, preset: str) -> tuple[str | None, dict, dict]:
     """(the board's metric, browser → its best value, browser → its scored runs) over the preset's ended runs."""
     with store.engine.connect() as db:
@@ -131,7 +135,7 @@ def _best(store: Store, preset: str) -> tuple[str | None, dict, dict]:
         if not counts:
             return None, {}, {}
         metric = max(counts, key=lambda c: (c[1], c[0]))[0]
-        best = (func.min if METRICS.get(metric, (True,))[0] else func.max)(RUNS.c.value)
+        best = (func.min if _lower_is_better(metric) else func.max)(RUNS.c.value)
         rows = db.execute(select(RUNS.c.browser, best, func.count()).where(RUNS.c.preset == preset,
                                                                            RUNS.c.metric == metric)
                           .group_by(RUNS.c.browser)).all()
@@ -144,13 +148,12 @@ def board(store: Store, preset: str, browser: str | None = None) -> Board:
     with store.engine.connect() as db:
         entrants = db.execute(select(ENTRANTS.c.browser, ENTRANTS.c.nickname).where(ENTRANTS.c.preset == preset)
                               .order_by(ENTRANTS.c.joined)).all()
-    lower = METRICS.get(metric, (True,))[0]
-    ranked = sorted((e for e in entrants if e[0] in best), key=lambda e: best[e[0]] if lower else -best[e[0]])
-    entries = [Entry(i + 1, name, best[b], runs[b], b == browser) for i, (b, name) in enumerate(ranked)]
-    with store.engine.connect() as db:
         scored_elsewhere = db.execute(select(func.count(func.distinct(RUNS.c.browser))).where(
             RUNS.c.preset == preset, RUNS.c.metric.is_not(None), RUNS.c.metric != metric,
             RUNS.c.browser.in_([b for b, _ in entrants if b not in best]))).scalar() if metric else 0
+    lower = _lower_is_better(metric)
+    ranked = sorted((e for e in entrants if e[0] in best), key=lambda e: best[e[0]] if lower else -best[e[0]])
+    entries = [Entry(i + 1, name, best[b], runs[b], b == browser) for i, (b, name) in enumerate(ranked)]
     return Board(metric, entries, scored_elsewhere or 0)
 
 
@@ -171,7 +174,7 @@ def class_view(store: Store, preset: str) -> ClassView:
         states = dict(db.execute(select(RUNS.c.state, func.count()).where(RUNS.c.preset == preset)
                                  .group_by(RUNS.c.state)).all())
     metric, best, _runs = _best(store, preset)
-    lower = METRICS.get(metric, (True,))[0]
+    lower = _lower_is_better(metric)
     values = sorted(best.values(), reverse=not lower)
     quantiles = None
     if values:

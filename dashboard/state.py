@@ -55,3 +55,13 @@ def keep(key: str, param: str | None = None, dump=str, default=_NO_DEFAULT):
     if st.query_params.get(param) != text:
         st.query_params[param] = text
 
+
+
+def one_of(options, cast=str):
+    """A URL value's parser: ``cast(text)`` when it is one of ``options``, else a ValueError (the default is kept)."""
+    def parse(text):
+        value = cast(text)
+        if value not in options:
+            raise ValueError(text)
+        return value
+    return parse

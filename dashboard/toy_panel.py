@@ -13,19 +13,10 @@ SAMPLES = [200, 500, 1000, 2000, 5000]
 _DEFAULT = ToyConfig()
 
 
-def _one_of(options):
-    def parse(text: str):
-        value = type(options[0])(text)
-        if value not in options:
-            raise ValueError(text)
-        return value
-    return parse
-
-
 # what an instructor's preset carries of the teaching set (key → param, parse): the set, its noise, its size and
 # its points' seed, so that every student of the class trains on the very same points
-IN_PRESETS = {"tr_toy": ("toy", _one_of(list(TOYS))), "tr_toy_noise": ("noise", float),
-              "tr_toy_samples": ("points", _one_of(SAMPLES)), "tr_toy_seed": ("toy_seed", int)}
+IN_PRESETS = {"tr_toy": ("toy", state.one_of(list(TOYS))), "tr_toy_noise": ("noise", float),
+              "tr_toy_samples": ("points", state.one_of(SAMPLES, int)), "tr_toy_seed": ("toy_seed", int)}
 
 
 def preset_settings() -> dict:

@@ -213,16 +213,6 @@ def _column_report(prepared, exclude_key: str) -> None:
                           "text).", n=report["imputed_train"] + report["imputed_test"]))
 
 
-def _one_of(options, cast=str):
-    """A URL value's parser: ``cast(text)`` when it is one of ``options``, else a ValueError (the default is kept)."""
-    def parse(text):
-        value = cast(text)
-        if value not in options:
-            raise ValueError(text)
-        return value
-    return parse
-
-
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -234,17 +224,17 @@ def _whole(low: int, high: int):
 # The settings form's widgets, each in the address bar as ?param= (the view a link opens): key → (param, parse, dump)
 SETTINGS_IN_URL = {
     "tr_hidden": ("hidden", str, str),
-    "tr_activation": ("act", _one_of(ACTIVATIONS), str),
+    "tr_activation": ("act", state.one_of(ACTIVATIONS), str),
     "tr_dropout": ("dropout", lambda t: min(max(round(round(float(t) / 0.05) * 0.05, 2), 0.0), 0.8),
                    _number),
-    "tr_optimizer": ("opt", _one_of(OPTIMIZERS), str),
-    "tr_lr": ("lr", _one_of(LEARNING_RATES, float), _number),
-    "tr_batch": ("batch", _one_of(BATCH_SIZES, int), str),
+    "tr_optimizer": ("opt", state.one_of(OPTIMIZERS), str),
+    "tr_lr": ("lr", state.one_of(LEARNING_RATES, float), _number),
+    "tr_batch": ("batch", state.one_of(BATCH_SIZES, int), str),
     "tr_epochs": ("epochs", _whole(1, PAGE_EPOCHS), str),
-    "tr_report": ("every", _one_of(REPORT_EVERY, int), str),
+    "tr_report": ("every", state.one_of(REPORT_EVERY, int), str),
     "tr_patience": ("patience", _whole(0, 200), str),
-    "tr_sweep": ("sweep", _one_of(list(recipe_panel.SWEEP_VALUES)), str),
-    **{key: (param, _one_of(options, type(options[0])), _number if isinstance(options[0], float) else str)
+    "tr_sweep": ("sweep", state.one_of(list(recipe_panel.SWEEP_VALUES)), str),
+    **{key: (param, state.one_of(options, type(options[0])), _number if isinstance(options[0], float) else str)
        for key, (_setting, param, options) in recipe_panel.WIDGETS.items() if options is not None},
 }
 _FIELDS = {"tr_hidden": "hidden", "tr_activation": "activation", "tr_dropout": "dropout", "tr_optimizer": "optimizer",
