@@ -105,19 +105,21 @@ def test_pause_holds_the_run_step_moves_it_one_step_and_resume_lets_it_go(diabet
 
 
 def test_stopping_a_paused_run_ends_it_at_once_keeping_its_steps(diabetes_prepared):
-    cells = [0, 0, 0]
+    cells, seen = [0, 0, 0], Steps()
     pool_side, result = Transport(cells, 3), {}
-    worker = threading.Thread(target=lambda: result.update(r=fit(
-        diabetes_prepared, 50, transport=Transport(cells, 3), report_every=1)))
+    worker = threading.Thread(target=lambda: result.update(r=fit(  # 18,000 steps: seconds, even on a fast CPU
+        diabetes_prepared, 1000, transport=Transport(cells, 3), callbacks=[seen], report_every=1)))
     worker.start()
-    time.sleep(0.3)
+    deadline = time.monotonic() + 5
+    while not seen.reports and time.monotonic() < deadline:  # paused once it is training, however fast
+        time.sleep(0.01)
     pool_side.pause()
     time.sleep(0.2)
     stopped_at = time.monotonic()
     pool_side.set()
     worker.join(timeout=5)
     assert not worker.is_alive() and time.monotonic() - stopped_at < 1
-    assert result["r"].status == "stopped" and 0 < result["r"].steps < 50 * 18
+    assert result["r"].status == "stopped" and 0 < result["r"].steps < 1000 * 18
     assert result["r"].resume["step"] == result["r"].steps  # and it can be continued
 
 
