@@ -2,7 +2,7 @@
 
 A checkpoint holds everything needed to rebuild the model and to predict with it::
 
-    {"format": "torch-playground-checkpoint", "version": 1, "name": ..., "created": ISO time,
+    {"format": "torch-playground-checkpoint", "version": 2, "name": ..., "created": ISO time,
      "state_dict": {...}, "model_config": {...}, "train_config": {...},
      "features": [...], "target": "...", "preprocessing": {...}, "units": {...},
      "history": [...], "metrics": {...}, "data": {...}, "versions": {...}}
@@ -16,6 +16,9 @@ unpickling; the metadata is checked against a schema (types, ranges, lengths); t
 are compared with the shapes the model configuration implies, and must be finite, before any model is built. An
 upload (``load_untrusted``) is checked first in a child process with its own memory and time limits
 (core/isolate.py), so that even a file built to exhaust the unpickler costs the server nothing.
+
+Version 1 held an ensemble's (or a sweep's) layers as ``(k, in, out)``, each member's ``nn.Linear`` weight
+transposed; version 2 holds ``nn.Linear``'s own ``(k, out, in)``. A version 1 file is read as the same model.
 """
 
 import io
@@ -52,7 +55,8 @@ from core.training.model import MLP
 from core.uploads import TooLarge, has_control_characters, read_capped
 
 FORMAT = "torch-playground-checkpoint"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the format versions this app reads (version 1: see above)
 SUFFIX = ".pt"
 ENV_DIR = "TORCH_PLAYGROUND_CHECKPOINTS"
 MAX_NAME = 80  # letters in a checkpoint's name
@@ -267,9 +271,9 @@ def validate(obj) -> dict:
             raise _refuse(N_("This is a bare state_dict (weights only): it lacks the model's configuration and "
                              "preprocessing."), "bare_state_dict")
         raise _refuse(N_("This PyTorch file is not a Torch Playground checkpoint."), "foreign")
-    if obj.get("version") != VERSION:
-        raise _refuse(N_("This checkpoint has format version {version!r}; this app reads version {supported}."),
-                      "version", version=obj.get("version"), supported=VERSION)
+    if obj.get("version") not in READS:
+        raise _refuse(N_("This checkpoint has format version {version!r}; this app reads versions 1 to "
+                         "{supported}."), "version", version=obj.get("version"), supported=VERSION)
     missing = [k for k in _REQUIRED if k not in obj]
     if missing:
         raise _refuse(N_("The checkpoint lacks {missing}."), "incomplete", missing=", ".join(missing))
@@ -277,6 +281,7 @@ def validate(obj) -> dict:
     if not _well_formed(obj):
         raise _refuse(N_("The checkpoint's metadata is damaged (its features, preprocessing or metrics do not have "
                          "the expected form)."), "incomplete")
+    _from_version_1(obj)
     _weights_fit(obj)  # names, shapes, dtypes and finiteness, before any model is built
     model = build_model(obj)  # the weights must fit the architecture the config describes
     pre = obj["preprocessing"]
@@ -285,6 +290,18 @@ def validate(obj) -> dict:
         raise _refuse(N_("The checkpoint's preprocessing does not match its model's number of inputs."),
                       "incomplete")
     return obj
+
+
+def _from_version_1(obj: dict) -> None:
+    """A version 1 ensemble's layer weights, (k, in, out), as version 2 holds them, (k, out, in): views, no copies.
+    The names and shapes are checked next, as any file's."""
+    weights = obj["state_dict"]
+    if obj["version"] == 1 and obj["model_config"].get("ensemble", 1) != 1 and isinstance(weights, dict):
+        for name, t in weights.items():
+            if name.startswith(("hidden.", "out.")) and name.endswith(".weight") and isinstance(t, torch.Tensor) \
+                    and t.dim() == 3:
+                weights[name] = t.transpose(1, 2)
+    obj["version"] = VERSION
 
 
 def build_model(checkpoint: dict) -> MLP:

@@ -2,9 +2,13 @@
 
 Two options of the recipe (issue 14) extend it without changing the lecture's model (both off by default):
 numerical embeddings (core/training/embeddings.py) turn each number into a small vector before the first layer, and
-an ensemble of k members trains k independent MLPs as one batched model: each hidden layer is one ``(k, in, out)``
-weight multiplied by ``torch.baddbmm``, so k models cost about one model's Python overhead, and the prediction is
-the members' mean.
+an ensemble of k members trains k independent MLPs as one batched model: each layer is one ``(k, out, in)`` weight,
+k ``nn.Linear`` weights stacked, multiplied by ``torch.baddbmm``, so k models cost about one model's Python overhead,
+and the prediction is the members' mean. Its forward and backward make the very matrix products a single model's
+``nn.Linear`` makes, member by member, so on the CPU a member's numbers are a single run's bit for bit
+(bench/bench_sweep.py: a sweep's eight curves are the eight runs'); where the products are arranged otherwise
+(``x @ weight`` on ``(k, in, out)``, as before) they round differently in the last bit, and at a high learning rate
+such differences grow until the two runs part ways.
 """
 
 import math
@@ -86,17 +90,46 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _members_linear(x, weight, bias):
+    """bias + x @ weightᵀ member by member, with the product nn.Linear's forward makes. For one output that is a
+    matrix-vector product (torch's addmm hands it to gemv), which no batched product rounds alike: one per member."""
+    if weight.shape[1] == 1:
+        return torch.stack([torch.addmv(b[0], xi, w[0]) for xi, w, b in zip(x, weight, bias)]).unsqueeze(-1)
+    return torch.baddbmm(bias, x, weight.transpose(1, 2))
+
+
+class _MembersLinear(torch.autograd.Function):
+    """``_members_linear`` whose gradients are the very products nn.Linear's backward makes (gradient @ weight for the
+    input, gradientᵀ @ input for the weight): autograd's own backward of ``baddbmm`` puts them the other way round,
+    which rounds differently in the last bit, enough for two runs at a high rate to part ways."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        return _members_linear(x, weight, bias)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        grad_x = torch.bmm(grad, weight) if ctx.needs_input_grad[0] else None
+        return grad_x, torch.bmm(grad.transpose(1, 2), x), grad.sum(1, keepdim=True)
+
+
 class BatchedLinear(nn.Module):
-    """k independent ``nn.Linear(n_in, n_out)`` layers in one: x (k, batch, n_in) → (k, batch, n_out)."""
+    """k independent ``nn.Linear(n_in, n_out)`` layers in one: x (k, batch, n_in) → (k, batch, n_out). While
+    training it computes its gradients itself (``_MembersLinear``); otherwise (evaluation, ONNX export) plain
+    operations."""
 
     def __init__(self, k: int, n_in: int, n_out: int):
         super().__init__()
         self.in_features = n_in
-        self.weight = nn.Parameter(torch.empty(k, n_in, n_out))  # member i's nn.Linear weight, transposed
-        self.bias = nn.Parameter(torch.empty(k, 1, n_out))
+        self.weight = nn.Parameter(torch.empty(k, n_out, n_in))  # member i's nn.Linear weight is weight[i]
+        self.bias = nn.Parameter(torch.empty(k, 1, n_out))  # and its bias bias[i, 0]
 
     def forward(self, x):
-        return torch.baddbmm(self.bias, x, self.weight)  # bias + x @ weight, member by member
+        if torch.is_grad_enabled():
+            return _MembersLinear.apply(x, self.weight, self.bias)
+        return _members_linear(x, self.weight, self.bias)
 
 
 class MLP(nn.Module):
@@ -152,12 +185,12 @@ class MLP(nn.Module):
             for layer in (*self.hidden, self.out):
                 n_in = layer.in_features
                 weight, bias = (layer.weight, layer.bias) if k == 1 else \
-                    (torch.empty(layer.weight.shape[2], n_in), torch.empty(layer.weight.shape[2]))  # as nn.Linear's
+                    (torch.empty(layer.weight.shape[1], n_in), torch.empty(layer.weight.shape[1]))  # as nn.Linear's
                 nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
                 nn.init.uniform_(bias, -1 / math.sqrt(n_in), 1 / math.sqrt(n_in), generator=generator)
                 if k > 1:
                     with torch.no_grad():
-                        layer.weight[member].copy_(weight.T)
+                        layer.weight[member].copy_(weight)
                         layer.bias[member, 0].copy_(bias)
 
     def member(self, i: int) -> "MLP":
@@ -169,8 +202,8 @@ class MLP(nn.Module):
                 state[name] = t.clone()  # from the data: the same for every member
             elif name.startswith("embed."):
                 state[name] = t[i:i + 1].clone()  # (1, ...): a single model's embedding has one member
-            else:  # BatchedLinear: (k, in, out) and (k, 1, out) → nn.Linear's (out, in) and (out,)
-                state[name] = (t[i].T if name.endswith("weight") else t[i, 0]).clone()
+            else:  # BatchedLinear: (k, out, in) and (k, 1, out) → nn.Linear's (out, in) and (out,)
+                state[name] = (t[i] if name.endswith("weight") else t[i, 0]).clone()
         single.load_state_dict(state)
         return single
 

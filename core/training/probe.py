@@ -33,10 +33,10 @@ EVERY_SECONDS = 0.25  # at most this often (and at every epoch's end): a page re
 
 
 def _first(t: torch.Tensor, batched: bool) -> torch.Tensor:
-    """A parameter (or its gradient) as nn.Linear's (out, in) of the first member: BatchedLinear holds (k, in, out)."""
+    """A parameter (or its gradient) as nn.Linear's (out, in) of the first member (BatchedLinear holds k of them)."""
     if not batched:
         return t
-    return t[0].T
+    return t[0]
 
 
 class Probe:
