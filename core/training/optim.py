@@ -188,6 +188,7 @@ class MemberOptimizer:
             member.fixed_grads = [p.grad[i] for p in self.params]  # views that zero_grad keeps valid
             self.members.append(member)
         self.lr = self.base[0]
+        self.frozen = set()
 
     def zero_grad(self):
         for p in self.params:
@@ -200,12 +201,14 @@ class MemberOptimizer:
         self.lr = self.members[0].lr
 
     def freeze(self, i: int):
-        """Member ``i`` stops moving (a diverged one): rate 0 from now on."""
+        """Member ``i`` stops moving (a diverged one): rate 0 from now on, and no kernel call."""
         self.base[i] = 0.0
         self.members[i].set_lr(0.0)
+        self.frozen.add(i)
 
     @torch.no_grad()
     def step(self):
         self.step_count.add_(1)
-        for member in self.members:
-            member.step()
+        for i, member in enumerate(self.members):
+            if i not in self.frozen:
+                member.step()
