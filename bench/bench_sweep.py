@@ -2,24 +2,31 @@
 14). Figures only.
 
 California housing, the lecture's model and batch (8→128→128→1, Adam, batch 20), ``--epochs`` epochs, one torch
-thread. Printed: the wall time of one run at the lecture's rate, of the sweep of all eight rates together (target:
-at most 2× the one run), and of the eight rates trained one after another; and, for each rate, the largest relative
-difference between its curve in the sweep (test MSE per epoch) and the same rate trained alone (float tolerance),
-or that it diverged in both. (Batched and single matrix products round differently in the last bit; at a high rate
-those differences grow from step to step, as they would between two thread counts, so the gap is printed after the
-first epoch and at its largest.)
+thread. Printed: the wall time of one run at the lecture's rate and of the sweep of all eight rates together
+(target: at most 2× the one run), each measured ``--repeat`` times, one after the other in turns, since this shared
+machine's speed drifts by a tenth or more from minute to minute: the medians, their ratio and each turn's ratio;
+then the eight rates trained one after another, and for each rate how far its curve in the sweep (test MSE per
+epoch) is from the same rate trained alone: "equal" where every number is the same float, else the largest relative
+difference (a member makes the very products a single run makes, core/training/model.py, so on the CPU they are
+equal; at a high rate any last-bit difference would grow from step to step). Last, what no saving of Python can
+remove: the 128×128 layer's three matrix products and Adam's step, for one model and for eight, each timed alone,
+and the least a sweep step can cost on this CPU (one run's step with those two made eight members').
 
-    python bench/bench_sweep.py                # 2 epochs
-    python bench/bench_sweep.py --epochs 5
+    python bench/bench_sweep.py                # 2 epochs, 5 turns
+    python bench/bench_sweep.py --epochs 5 --repeat 3
 """
 
 import argparse
 import math
+import statistics
 import time
+
+import torch
 
 from core import data
 from core.errors import TrainingDiverged
-from core.training.model import ModelConfig
+from core.training.model import MLP, ModelConfig
+from core.training.optim import MemberOptimizer, make_optimizer
 from core.training.run import set_threads
 from core.training.trainer import TrainConfig, Trainer
 
@@ -35,37 +42,83 @@ def timed(make):
     return result, time.perf_counter() - started
 
 
+def products_seconds(k: int, batch: int = 20, width: int = 128, repeat: int = 2000) -> float:
+    """Seconds a step of k members spends in the hidden 128×128 layer's three matrix products alone (forward, input
+    gradient, weight gradient), as the trainer makes them: the arithmetic no Python saving removes."""
+    x, grad, weight = torch.randn(k, batch, width), torch.randn(k, batch, width), torch.randn(k, width, width)
+    bias = torch.randn(k, 1, width)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        torch.baddbmm(bias, x, weight.transpose(1, 2))
+        torch.bmm(grad, weight)
+        torch.bmm(grad.transpose(1, 2), x)
+    return (time.perf_counter() - started) / repeat
+
+
+def optimizer_seconds(k: int, n_features: int, repeat: int = 2000) -> float:
+    """Seconds one Adam step of k members takes as the trainer makes it (one fused kernel call per member)."""
+    model = MLP(ModelConfig(n_features=n_features, ensemble=k))
+    model.reset_parameters()
+    params = list(model.parameters())
+    optimizer = make_optimizer("adam", params, 1e-3) if k == 1 else MemberOptimizer("adam", params, RATES[:k])
+    for p in params:
+        p.grad = torch.randn_like(p) if k == 1 else p.grad.normal_()
+    started = time.perf_counter()
+    for _ in range(repeat):
+        optimizer.step()
+    return (time.perf_counter() - started) / repeat
+
+
+def compare(lr, curve, alone) -> str:
+    """How member ``lr``'s test-MSE curve in the sweep compares with the same rate trained alone."""
+    if alone is None or None in curve:
+        where = [w for w, gone in (("alone", alone is None), ("in the sweep", None in curve)) if gone]
+        return f"  lr {lr:g}: diverged {' and '.join(where)}"
+    mine = [h["test_mse"] for h in alone.history]
+    if curve == mine:
+        return f"  lr {lr:g}: final test MSE {curve[-1]:.4f}; equal to the run alone at every epoch"
+    gaps = [abs(a - b) / b for a, b in zip(curve, mine)]
+    return f"  lr {lr:g}: final test MSE {curve[-1]:.4f}; differs from alone by up to {max(gaps):.1e} (relative)"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=5, help="turns of one run and the sweep, measured in turn")
     args = parser.parse_args()
     set_threads(1)
     prepared = data.prepare(data.load_builtin("california"), data.DataConfig(seed=0))
     single = ModelConfig(n_features=prepared.n_features)
-    one, one_s = timed(lambda: Trainer(single, TrainConfig(epochs=args.epochs, device="cpu")).fit(prepared))
-    swept, sweep_s = timed(lambda: Trainer(ModelConfig(n_features=prepared.n_features, ensemble=len(RATES)),
-                                           TrainConfig(epochs=args.epochs, device="cpu", sweep="lr",
-                                                       sweep_values=RATES)).fit(prepared))
+    swept_config = ModelConfig(n_features=prepared.n_features, ensemble=len(RATES))
+    sweep = TrainConfig(epochs=args.epochs, device="cpu", sweep="lr", sweep_values=RATES)
+    ones, sweeps = [], []
+    for _ in range(args.repeat):
+        one, seconds = timed(lambda: Trainer(single, TrainConfig(epochs=args.epochs, device="cpu")).fit(prepared))
+        ones.append(seconds)
+        swept, seconds = timed(lambda: Trainer(swept_config, sweep).fit(prepared))
+        sweeps.append(seconds)
     alone_s, lines = 0.0, []
     for i, lr in enumerate(RATES):
         alone, seconds = timed(lambda lr=lr: Trainer(single, TrainConfig(epochs=args.epochs, lr=lr, device="cpu"))
                                .fit(prepared))
         alone_s += seconds
-        curve = [h["members"][i]["test_mse"] for h in swept.history]
-        if alone is None or None in curve:
-            where = [w for w, gone in (("alone", alone is None), ("in the sweep", None in curve)) if gone]
-            lines.append(f"  lr {lr:g}: diverged {' and '.join(where)}")
-            continue
-        gaps = [abs(a - b["test_mse"]) / b["test_mse"] for a, b in zip(curve, alone.history)]
-        lines.append(f"  lr {lr:g}: final test MSE {curve[-1]:.4f}; relative difference from alone after epoch 1 "
-                     f"{gaps[0]:.1e}, largest {max(gaps):.1e}")
-    print(f"California, {args.epochs} epochs, batch 20, one thread: one run {one_s:.2f} s (test MSE "
-          f"{one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates {sweep_s:.2f} s = "
-          f"{sweep_s / one_s:.2f}× one run (target ≤ 2×); the {len(RATES)} rates one by one {alone_s:.2f} s "
-          f"({alone_s / sweep_s:.2f}× the sweep)")
+        lines.append(compare(lr, [h["members"][i]["test_mse"] for h in swept.history], alone))
+    one_s, sweep_s = statistics.median(ones), statistics.median(sweeps)
+    turns = ", ".join(f"{s / o:.2f}×" for o, s in zip(ones, sweeps))
+    print(f"California, {args.epochs} epochs, batch 20, one thread, {args.repeat} turns: one run {one_s:.2f} s "
+          f"(median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates {sweep_s:.2f} s "
+          f"(median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the {len(RATES)} rates "
+          f"one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
+    steps = args.epochs * math.ceil(len(prepared.X_train) / 20)
+    one_products, products = products_seconds(1), products_seconds(len(RATES))
+    one_adam, adam = optimizer_seconds(1, prepared.n_features), optimizer_seconds(len(RATES), prepared.n_features)
+    one_step, floor = one_s / steps, one_s / steps - one_products - one_adam + products + adam
+    print(f"a step: one run {one_step * 1e6:.0f} µs, the sweep {sweep_s / steps * 1e6:.0f} µs. The 128×128 layer's "
+          f"three products: {one_products * 1e6:.0f} µs for one model, {products * 1e6:.0f} µs for {len(RATES)}; "
+          f"Adam's step: {one_adam * 1e6:.0f} µs, {adam * 1e6:.0f} µs. So a sweep step costs at least one run's "
+          f"step with those two made {len(RATES)} members': {floor * 1e6:.0f} µs, {floor / one_step:.2f}× one run")
     print("\n".join(lines))
-    print(f"kept: lr {swept.metrics['best_value']:g} (test MSE {swept.metrics['test_mse']:.4f})"
-          if not math.isnan(swept.metrics["test_mse"]) else "")
+    print(f"kept: lr {swept.metrics['best_value']:g} (test MSE {swept.metrics['test_mse']:.4f})")
 
 
 if __name__ == "__main__":
