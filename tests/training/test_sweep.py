@@ -1,5 +1,6 @@
 """Many models at once: a sweep trains one member per learning rate (or weight decay, or seed) as one batched model;
-each member's curve is the run trained alone (on the CPU bit for bit), and one that diverges is frozen while the others go on."""
+each member's curve is the run trained alone (on the CPU bit for bit), and one that diverges is frozen while the
+others go on."""
 
 import pytest
 import torch
