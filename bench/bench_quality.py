@@ -38,9 +38,12 @@ def prepared_for(values: dict):
     return data.prepare(data.load_builtin("california"), data.DataConfig(**data_settings, seed=0))
 
 
+DEVICE = ["cpu"]  # --device: where the MLPs train
+
+
 def train(values: dict, seed: int) -> dict:
     prepared = prepared_for(values)
-    model, config = preset_configs(values, prepared, seed)
+    model, config = preset_configs(values, prepared, seed, DEVICE[0])
     result = Trainer(model, config).fit(prepared)
     m = result.metrics
     return {"test_rmse": m["test_rmse"], "test_mae": m["test_mae"], "seconds": result.seconds,
@@ -76,13 +79,16 @@ def main():
     parser.add_argument("--write", action="store_true",
                         help=f"write the ladder's figures to {LADDER_FILE.name} (the Train page shows them)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (the MLPs; gradient boosting: the CPU)")
     args = parser.parse_args()
     set_threads(args.threads)
+    DEVICE[0] = args.device
     seeds = [int(s) for s in args.seeds.split(",")]
     strong = PRESETS["strong"]
     prepared = prepared_for(strong)
     print(f"California housing, split seed 0: {len(prepared.X_train):,} train / {len(prepared.X_val):,} validation / "
-          f"{len(prepared.X_test):,} test rows; {args.threads} torch thread(s); model seeds {seeds}")
+          f"{len(prepared.X_test):,} test rows; {args.threads} torch thread(s); device {args.device}; "
+          f"model seeds {seeds}")
     runs = [train(strong, seed) for seed in seeds]
     print(line("Strong preset", runs))
     hgb64, hgb80 = boosting(prepared, False), boosting(prepared, True)

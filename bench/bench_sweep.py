@@ -14,6 +14,7 @@ and the least a sweep step can cost on this CPU (one run's step with those two m
 
     python bench/bench_sweep.py                # 2 epochs, 5 turns
     python bench/bench_sweep.py --epochs 5 --repeat 3
+    python bench/bench_sweep.py --device cuda  # where a GPU is at hand
 """
 
 import argparse
@@ -42,31 +43,38 @@ def timed(make):
     return result, time.perf_counter() - started
 
 
-def products_seconds(k: int, batch: int = 20, width: int = 128, repeat: int = 2000) -> float:
+def clock(device: str) -> float:
+    """perf_counter once the device's queued work is done (CUDA runs asynchronously)."""
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return time.perf_counter()
+
+
+def products_seconds(k: int, device: str, batch: int = 20, width: int = 128, repeat: int = 2000) -> float:
     """Seconds a step of k members spends in the hidden 128×128 layer's three matrix products alone (forward, input
     gradient, weight gradient), as the trainer makes them: the arithmetic no Python saving removes."""
-    x, grad, weight = torch.randn(k, batch, width), torch.randn(k, batch, width), torch.randn(k, width, width)
-    bias = torch.randn(k, 1, width)
-    started = time.perf_counter()
+    x, grad = torch.randn(k, batch, width, device=device), torch.randn(k, batch, width, device=device)
+    weight, bias = torch.randn(k, width, width, device=device), torch.randn(k, 1, width, device=device)
+    started = clock(device)
     for _ in range(repeat):
         torch.baddbmm(bias, x, weight.transpose(1, 2))
         torch.bmm(grad, weight)
         torch.bmm(grad.transpose(1, 2), x)
-    return (time.perf_counter() - started) / repeat
+    return (clock(device) - started) / repeat
 
 
-def optimizer_seconds(k: int, n_features: int, repeat: int = 2000) -> float:
+def optimizer_seconds(k: int, n_features: int, device: str, repeat: int = 2000) -> float:
     """Seconds one Adam step of k members takes as the trainer makes it (one fused kernel call per member)."""
     model = MLP(ModelConfig(n_features=n_features, ensemble=k))
     model.reset_parameters()
-    params = list(model.parameters())
+    params = list(model.to(device).parameters())
     optimizer = make_optimizer("adam", params, 1e-3) if k == 1 else MemberOptimizer("adam", params, RATES[:k])
     for p in params:
         p.grad = torch.randn_like(p) if k == 1 else p.grad.normal_()
-    started = time.perf_counter()
+    started = clock(device)
     for _ in range(repeat):
         optimizer.step()
-    return (time.perf_counter() - started) / repeat
+    return (clock(device) - started) / repeat
 
 
 def compare(lr, curve, alone) -> str:
@@ -85,33 +93,35 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5, help="turns of one run and the sweep, measured in turn")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     args = parser.parse_args()
     set_threads(1)
+    device = args.device
     prepared = data.prepare(data.load_builtin("california"), data.DataConfig(seed=0))
     single = ModelConfig(n_features=prepared.n_features)
     swept_config = ModelConfig(n_features=prepared.n_features, ensemble=len(RATES))
-    sweep = TrainConfig(epochs=args.epochs, device="cpu", sweep="lr", sweep_values=RATES)
+    sweep = TrainConfig(epochs=args.epochs, device=device, sweep="lr", sweep_values=RATES)
     ones, sweeps = [], []
     for _ in range(args.repeat):
-        one, seconds = timed(lambda: Trainer(single, TrainConfig(epochs=args.epochs, device="cpu")).fit(prepared))
+        one, seconds = timed(lambda: Trainer(single, TrainConfig(epochs=args.epochs, device=device)).fit(prepared))
         ones.append(seconds)
         swept, seconds = timed(lambda: Trainer(swept_config, sweep).fit(prepared))
         sweeps.append(seconds)
     alone_s, lines = 0.0, []
     for i, lr in enumerate(RATES):
-        alone, seconds = timed(lambda lr=lr: Trainer(single, TrainConfig(epochs=args.epochs, lr=lr, device="cpu"))
+        alone, seconds = timed(lambda lr=lr: Trainer(single, TrainConfig(epochs=args.epochs, lr=lr, device=device))
                                .fit(prepared))
         alone_s += seconds
         lines.append(compare(lr, [h["members"][i]["test_mse"] for h in swept.history], alone))
     one_s, sweep_s = statistics.median(ones), statistics.median(sweeps)
     turns = ", ".join(f"{s / o:.2f}×" for o, s in zip(ones, sweeps))
-    print(f"California, {args.epochs} epochs, batch 20, one thread, {args.repeat} turns: one run {one_s:.2f} s "
-          f"(median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates {sweep_s:.2f} s "
-          f"(median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the {len(RATES)} rates "
+    print(f"California, {args.epochs} epochs, batch 20, one thread, {device}, {args.repeat} turns: one run "
+          f"{one_s:.2f} s (median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates "
+          f"{sweep_s:.2f} s (median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the {len(RATES)} rates "
           f"one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
     steps = args.epochs * math.ceil(len(prepared.X_train) / 20)
-    one_products, products = products_seconds(1), products_seconds(len(RATES))
-    one_adam, adam = optimizer_seconds(1, prepared.n_features), optimizer_seconds(len(RATES), prepared.n_features)
+    one_products, products = products_seconds(1, device), products_seconds(len(RATES), device)
+    one_adam, adam = (optimizer_seconds(k, prepared.n_features, device) for k in (1, len(RATES)))
     one_step, floor = one_s / steps, one_s / steps - one_products - one_adam + products + adam
     print(f"a step: one run {one_step * 1e6:.0f} µs, the sweep {sweep_s / steps * 1e6:.0f} µs. The 128×128 layer's "
           f"three products: {one_products * 1e6:.0f} µs for one model, {products * 1e6:.0f} µs for {len(RATES)}; "
