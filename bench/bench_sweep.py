@@ -117,8 +117,8 @@ def main():
     turns = ", ".join(f"{s / o:.2f}×" for o, s in zip(ones, sweeps))
     print(f"California, {args.epochs} epochs, batch 20, one thread, {device}, {args.repeat} turns: one run "
           f"{one_s:.2f} s (median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates "
-          f"{sweep_s:.2f} s (median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the {len(RATES)} rates "
-          f"one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
+          f"{sweep_s:.2f} s (median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the "
+          f"{len(RATES)} rates one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
     steps = args.epochs * math.ceil(len(prepared.X_train) / 20)
     one_products, products = products_seconds(1, device), products_seconds(len(RATES), device)
     one_adam, adam = (optimizer_seconds(k, prepared.n_features, device) for k in (1, len(RATES)))
