@@ -94,7 +94,8 @@ def _members_linear(x, weight, bias):
     """bias + x @ weightᵀ member by member, with the product nn.Linear's forward makes. For one output that is a
     matrix-vector product (torch's addmm hands it to gemv), which no batched product rounds alike: one per member."""
     if weight.shape[1] == 1:
-        return torch.stack([torch.addmv(b[0], xi, w[0]) for xi, w, b in zip(x, weight, bias)]).unsqueeze(-1)
+        members = zip(x.unbind(0), weight[:, 0].unbind(0), bias[:, 0].unbind(0))  # views, one call each
+        return torch.stack([torch.addmv(b, xi, w) for xi, w, b in members]).unsqueeze(-1)
     return torch.baddbmm(bias, x, weight.transpose(1, 2))
 
 
