@@ -129,7 +129,8 @@ def recipe_controls() -> dict:
     out["sweep"] = st.selectbox(
         _("Many models at once (a sweep)"), list(SWEEP_VALUES), key="tr_sweep", format_func=_shown(SWEEP_LABELS).get,
         help=_("Trains one model per value side by side, as one batched model, each drawn in its own colour: too "
-               "small a rate is slow, too big a one diverges (and is frozen). The best one is the result."))
+               "small a rate is slow, too big a one diverges (and is frozen). Each is the run of its value trained "
+               "alone (on the CPU, to the last bit). The best one is the result."))
     return out
 
 
