@@ -38,12 +38,9 @@ def prepared_for(values: dict):
     return data.prepare(data.load_builtin("california"), data.DataConfig(**data_settings, seed=0))
 
 
-DEVICE = ["cpu"]  # --device: where the MLPs train
-
-
-def train(values: dict, seed: int) -> dict:
+def train(values: dict, seed: int, device: str) -> dict:
     prepared = prepared_for(values)
-    model, config = preset_configs(values, prepared, seed, DEVICE[0])
+    model, config = preset_configs(values, prepared, seed, device)
     result = Trainer(model, config).fit(prepared)
     m = result.metrics
     return {"test_rmse": m["test_rmse"], "test_mae": m["test_mae"], "seconds": result.seconds,
@@ -82,19 +79,18 @@ def main():
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (the MLPs; gradient boosting: the CPU)")
     args = parser.parse_args()
     set_threads(args.threads)
-    DEVICE[0] = args.device
     seeds = [int(s) for s in args.seeds.split(",")]
     strong = PRESETS["strong"]
     prepared = prepared_for(strong)
     print(f"California housing, split seed 0: {len(prepared.X_train):,} train / {len(prepared.X_val):,} validation / "
           f"{len(prepared.X_test):,} test rows; {args.threads} torch thread(s); device {args.device}; "
           f"model seeds {seeds}")
-    runs = [train(strong, seed) for seed in seeds]
+    runs = [train(strong, seed, args.device) for seed in seeds]
     print(line("Strong preset", runs))
     hgb64, hgb80 = boosting(prepared, False), boosting(prepared, True)
     print(line("HistGradientBoosting, fitted on the 64 % training rows", [hgb64]))
     print(line("HistGradientBoosting, fitted on 80 % (the 80/20 split)", [hgb80]))
-    print(line("Lecture preset (80/20 split, 20 epochs)", [train(PRESETS["lecture"], seeds[0])]))
+    print(line("Lecture preset (80/20 split, 20 epochs)", [train(PRESETS["lecture"], seeds[0], args.device)]))
     mean = statistics.mean(r["test_rmse"] for r in runs)
     slowest = max(r["seconds"] for r in runs)
     mae = statistics.mean(r["test_mae"] for r in runs)
@@ -108,7 +104,7 @@ def main():
         return
     rungs, previous = [], None
     for name, values in ladder():
-        figures = [train(values, int(s)) for s in args.ladder_seeds.split(",")]
+        figures = [train(values, int(s), args.device) for s in args.ladder_seeds.split(",")]
         rmse = statistics.mean(f["test_rmse"] for f in figures)
         seconds = statistics.mean(f["seconds"] for f in figures)
         delta = "" if previous is None else f"  Δ {rmse - previous:+.4f}"
@@ -118,7 +114,7 @@ def main():
         previous = rmse
     asides = []
     for name, changed in ASIDES:
-        figures = [train(strong | changed, int(s)) for s in args.ladder_seeds.split(",")]
+        figures = [train(strong | changed, int(s), args.device) for s in args.ladder_seeds.split(",")]
         rmse = statistics.mean(f["test_rmse"] for f in figures)
         seconds = statistics.mean(f["seconds"] for f in figures)
         print(f"  {name:<66} RMSE {rmse:.4f}  Δ {rmse - previous:+.4f} against Strong  {seconds:5.1f} s")

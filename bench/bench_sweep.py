@@ -26,8 +26,7 @@ import torch
 
 from core import data
 from core.errors import TrainingDiverged
-from core.training.model import MLP, ModelConfig
-from core.training.optim import MemberOptimizer, make_optimizer
+from core.training.model import ModelConfig
 from core.training.run import set_threads
 from core.training.trainer import TrainConfig, Trainer
 
@@ -63,18 +62,16 @@ def products_seconds(k: int, device: str, batch: int = 20, width: int = 128, rep
     return (clock(device) - started) / repeat
 
 
-def optimizer_seconds(k: int, n_features: int, device: str, repeat: int = 2000) -> float:
-    """Seconds one Adam step of k members takes as the trainer makes it (one fused kernel call per member)."""
-    model = MLP(ModelConfig(n_features=n_features, ensemble=k))
-    model.reset_parameters()
-    params = list(model.to(device).parameters())
-    optimizer = make_optimizer("adam", params, 1e-3) if k == 1 else MemberOptimizer("adam", params, RATES[:k])
-    for p in params:
-        p.grad = torch.randn_like(p) if k == 1 else p.grad.normal_()
-    started = clock(device)
+def optimizer_seconds(model_config: ModelConfig, train_config: TrainConfig, repeat: int = 2000) -> float:
+    """Seconds one optimizer step takes, the trainer's own optimizer for these settings (a sweep's: one fused kernel
+    call per member), on random gradients."""
+    optimizer = Trainer(model_config, train_config)._optimizer()
+    for p in optimizer.params:
+        p.grad = torch.randn_like(p) if p.grad is None else p.grad.normal_()  # a sweep's: its members' views stay
+    started = clock(train_config.device)
     for _ in range(repeat):
         optimizer.step()
-    return (clock(device) - started) / repeat
+    return (clock(train_config.device) - started) / repeat
 
 
 def compare(lr, curve, alone) -> str:
@@ -121,7 +118,8 @@ def main():
           f"{len(RATES)} rates one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
     steps = args.epochs * math.ceil(len(prepared.X_train) / 20)
     one_products, products = products_seconds(1, device), products_seconds(len(RATES), device)
-    one_adam, adam = (optimizer_seconds(k, prepared.n_features, device) for k in (1, len(RATES)))
+    one_adam = optimizer_seconds(single, TrainConfig(device=device))
+    adam = optimizer_seconds(swept_config, sweep)
     one_step, floor = one_s / steps, one_s / steps - one_products - one_adam + products + adam
     print(f"a step: one run {one_step * 1e6:.0f} µs, the sweep {sweep_s / steps * 1e6:.0f} µs. The 128×128 layer's "
           f"three products: {one_products * 1e6:.0f} µs for one model, {products * 1e6:.0f} µs for {len(RATES)}; "
