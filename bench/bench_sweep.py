@@ -2,18 +2,20 @@
 14). Figures only.
 
 California housing, the lecture's model and batch (8→128→128→1, Adam, batch 20), ``--epochs`` epochs, one torch
-thread. Printed: the wall time of one run at the lecture's rate and of the sweep of all eight rates together
-(target: at most 2× the one run), each measured ``--repeat`` times, one after the other in turns, since this shared
-machine's speed drifts by a tenth or more from minute to minute: the medians, their ratio and each turn's ratio;
-then the eight rates trained one after another, and for each rate how far its curve in the sweep (test MSE per
-epoch) is from the same rate trained alone: "equal" where every number is the same float, else the largest relative
-difference (a member makes the very products a single run makes, core/training/model.py, so on the CPU they are
-equal; at a high rate any last-bit difference would grow from step to step). Last, what no saving of Python can
-remove: the 128×128 layer's three matrix products and Adam's step, for one model and for eight, each timed alone,
-and the least a sweep step can cost on this CPU (one run's step with those two made eight members').
+thread (the app's worker's; ``--threads`` for more, one run and the sweep alike). Printed: the wall time of one run
+at the lecture's rate and of the sweep of all eight rates together (target: at most 2× the one run), each measured
+``--repeat`` times, one after the other in turns, since this shared machine's speed drifts by a tenth or more from
+minute to minute: the medians, their ratio and each turn's ratio; then the eight rates trained one after another,
+and for each rate how far its curve in the sweep (test MSE per epoch) is from the same rate trained alone: "equal"
+where every number is the same float, else the largest relative difference (a member makes the very products a
+single run makes, core/training/model.py, so on the CPU they are equal; at a high rate any last-bit difference would
+grow from step to step). Last, what no saving of Python can remove: the 128×128 layer's three matrix products and
+Adam's step, for one model and for eight, each timed alone, and the least a sweep step can cost on this CPU (one
+run's step with those two made eight members').
 
     python bench/bench_sweep.py                # 2 epochs, 5 turns
     python bench/bench_sweep.py --epochs 5 --repeat 3
+    python bench/bench_sweep.py --threads 2    # both run on two torch threads
     python bench/bench_sweep.py --device cuda  # where a GPU is at hand
 """
 
@@ -91,8 +93,9 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5, help="turns of one run and the sweep, measured in turn")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads, for one run and the sweep alike")
     args = parser.parse_args()
-    set_threads(1)
+    set_threads(args.threads)
     device = args.device
     prepared = data.prepare(data.load_builtin("california"), data.DataConfig(seed=0))
     single = ModelConfig(n_features=prepared.n_features)
@@ -112,8 +115,8 @@ def main():
         lines.append(compare(lr, [h["members"][i]["test_mse"] for h in swept.history], alone))
     one_s, sweep_s = statistics.median(ones), statistics.median(sweeps)
     turns = ", ".join(f"{s / o:.2f}×" for o, s in zip(ones, sweeps))
-    print(f"California, {args.epochs} epochs, batch 20, one thread, {device}, {args.repeat} turns: one run "
-          f"{one_s:.2f} s (median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates "
+    print(f"California, {args.epochs} epochs, batch 20, {args.threads} thread(s), {device}, {args.repeat} turns: "
+          f"one run {one_s:.2f} s (median; test MSE {one.metrics['test_mse']:.4f}); the sweep of {len(RATES)} rates "
           f"{sweep_s:.2f} s (median) = {sweep_s / one_s:.2f}× one run (target ≤ 2×; turn by turn {turns}); the "
           f"{len(RATES)} rates one by one {alone_s:.2f} s ({alone_s / sweep_s:.2f}× the sweep)")
     steps = args.epochs * math.ceil(len(prepared.X_train) / 20)
