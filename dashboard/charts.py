@@ -58,8 +58,8 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
     .reports, .info; ``labels`` holds the legend and axis words. Built from plain dicts in one go.Figure call, several
     times faster than add_scatter/update_layout for a chart every live Train page redraws (docs/performance.md).
     """
-    data, values = [], []
-    if len(runs) == 1 and runs[0].history[:1] and "members" in runs[0].history[0]:
+    data, values, swept = [], [], len(runs) == 1 and runs[0].history[:1] and "members" in runs[0].history[0]
+    if swept:
         data, values = _member_traces(runs[0], axis, smoothing, labels)
         runs = []  # a sweep: one colour per member instead of one per run
     for i, run in enumerate(runs):
@@ -92,6 +92,8 @@ def loss_figure(runs, labels: dict, log: bool, smoothing: float, batches: bool, 
     yaxis = {"title": {"text": labels["loss"]}, "type": "log" if log else "linear"}
     if log:
         yaxis["tickvals"], yaxis["ticktext"] = log_ticks(values)
+    elif swept and (span := outlier_free_range(values)) is not None:
+        yaxis["range"] = span  # a member that diverges would flatten every other curve to a line at 0
     layout = {"title": chart_title(title), "height": 380, "xaxis": {"title": {"text": labels[axis]}}, "yaxis": yaxis,
               **LAYOUT}
     schedule = _schedule_trace(runs[0], axis, labels.get("lr", "")) if len(runs) == 1 else None
@@ -124,6 +126,20 @@ def _member_traces(run, axis: str, smoothing: float, labels: dict) -> tuple[list
                      "name": f"{label} · {labels['test']}", "mode": "lines+markers", "legendgroup": label,
                      "line": {"color": color, "dash": "dash"}, "showlegend": not reports})
     return data, values
+
+
+def outlier_free_range(values, share: float = 0.95) -> list[float] | None:
+    """A linear y axis's range that ignores outliers, as TensorBoard's scalars do by default: from the lowest value
+    to a little above the ``share`` quantile, where the highest values would stretch the axis to more than twice
+    that; None (autorange) where nothing stands out so far. The lowest values are never cut: they are the best."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(v)]
+    if len(finite) < 10:
+        return None
+    lo, hi, top = min(finite), float(np.quantile(finite, share)), max(finite)
+    if top - lo <= 2 * (hi - lo) or hi <= lo:
+        return None
+    pad = 0.05 * (hi - lo)
+    return [lo - pad, hi + pad]
 
 
 def _schedule_trace(run, axis: str, name: str) -> dict | None:

@@ -10,7 +10,17 @@ from core.data import describe_units
 from core.errors import PlaygroundError
 from core.export import export_onnx
 from core.training.model import MLP, ModelConfig
-from dashboard import charts, checkpoints, class_panels, datasets, network_panel, runs, state, transport_panel
+from dashboard import (
+    charts,
+    checkpoints,
+    class_panels,
+    datasets,
+    network_panel,
+    runs,
+    state,
+    sweep_panel,
+    transport_panel,
+)
 from dashboard.i18n import N_, _, error_text, message_text, readable, show_error
 
 ENDED = {"finished": N_("Finished: {epochs} epochs."),
@@ -93,7 +103,11 @@ def _live(waiting: bool = False):
         m1.metric(_("Test MAE"), readable(run.history[-1]["test_mae"]))
         m2.metric(_("Training loss (MSE)"), readable(run.history[-1]["train_loss"]))
         m3.metric(_("Epoch"), f"{run.history[-1]['epoch']} / {epochs}")
-    st.plotly_chart(_live_figure(run, *_chart_options(), classifier), key="tr_live_chart", config=charts.CONFIG)
+    figure = _live_figure(run, *_chart_options(), classifier)
+    st.plotly_chart(figure, key="tr_live_chart", config=charts.CONFIG)
+    if figure.layout.yaxis.range is not None:  # a sweep's outliers left out of the axis (charts.outlier_free_range)
+        st.caption(_("Some points lie above the chart (a member whose loss jumped or diverged), so that the other "
+                     "curves stay apart: the log scale, or a double-click on the chart, shows them all."))
     used = runs.trained_on(run)
     network_panel.boundary_panel(run, used and used["prepared"])
     network_panel.network_panel(run, used and used["prepared"])
@@ -143,7 +157,8 @@ def results_panel(run, used: dict) -> None:
     if prepared.task == "classify":
         return class_panels.results_panel(run, used)
     units = prepared.info["units"].get(prepared.info["target"], "")
-    rows = [{_("model"): _("your MLP"), "MAE": result.metrics["test_mae"], "RMSE": result.metrics["test_rmse"],
+    mine = sweep_panel.kept_label(run) if result.sweep else _("your MLP")
+    rows = [{_("model"): mine, "MAE": result.metrics["test_mae"], "RMSE": result.metrics["test_rmse"],
              "R²": result.metrics["test_r2"]}]
     for base in run.baselines or datasets.baselines(prepared):  # fitted by the worker; else here
         rows.append({_("model"): message_text(BASELINES[base["name"]]), "MAE": base["test_mae"],
@@ -161,6 +176,8 @@ def results_panel(run, used: dict) -> None:
         "R²": st.column_config.NumberColumn(format="%.3f", width=56)})
     st.caption(_("Test-set errors in {target}'s units ({units}); baselines fitted on the same split.",
                  target=prepared.info["target"], units=units or "—"))
+    if result.sweep:
+        sweep_panel.sweep_panel(run, prepared.info["n_val"])
     if result.metrics.get("best_epoch"):
         st.caption(_("Validation RMSE {rmse}: the weights of epoch {best} of {epochs}, the best on the {n:,} "
                      "validation rows, were kept (early stopping).", rmse=readable(result.metrics["val_rmse"]),

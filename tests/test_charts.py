@@ -107,3 +107,51 @@ def test_the_range_tests_chart_labels_its_rates_as_numbers_and_marks_the_suggest
                                                                "suggested": "suggested"})
     assert list(figure.layout.xaxis.ticktext) == ["1e-07", "1e-06", "1e-05", "0.0001", "0.001", "0.01", "0.1", "1"]
     assert figure.layout.shapes[0].x0 == 1e-3 and figure.layout.annotations[0].text == "suggested"
+
+
+class _Recorder:
+    """The reports and records a run sends the page (what a RunState holds), from a real trainer."""
+
+    def __init__(self):
+        self.reports = []
+
+    def __getattr__(self, name):
+        return lambda trainer, **kw: self.reports.append(kw) if name == "on_report" else None
+
+
+def a_real_sweep():
+    """Diabetes, 3 epochs, the page's 8 learning rates side by side (1 diverges and is stopped)."""
+    from core import data
+    from core.training.model import ModelConfig
+    from core.training.trainer import TrainConfig, Trainer
+
+    rates = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0)
+    prepared = data.prepare(data.load_builtin("diabetes"), data.DataConfig(seed=0))
+    recorder = _Recorder()
+    result = Trainer(ModelConfig(n_features=prepared.n_features, hidden=(16, 16), ensemble=8),
+                     TrainConfig(epochs=3, report_every=2, sweep="lr", sweep_values=rates), [recorder]).fit(prepared)
+    return SimpleNamespace(label="sweep", reports=recorder.reports, history=result.history, settings={"sweep": "lr"},
+                           info={"batches_per_epoch": result.history[0]["step"]})
+
+
+def test_a_sweeps_diverging_member_does_not_flatten_the_others_on_the_linear_axis():
+    run = a_real_sweep()
+    calm = charts.loss_figure([run], LABELS, log=False, smoothing=0.0, batches=True, title="Loss")
+    assert calm.layout.yaxis.range is None  # on diabetes nothing stands out (lr=1 stopped at its first report)
+    spiked = run.history[1]["members"][4]  # lr=0.01's test MSE at epoch 2 jumps 40-fold, as on California at seed 0
+    spiked["test_mse"] *= 40
+    figure = charts.loss_figure([run], LABELS, log=False, smoothing=0.0, batches=True, title="Loss")
+    drawn = [v for t in figure.data for v in t.y if v is not None and v == v]
+    low, high = figure.layout.yaxis.range
+    assert max(drawn) > high  # the outliers lie above the axis ...
+    assert low <= min(drawn) and sum(low <= v <= high for v in drawn) >= 0.9 * len(drawn)  # ... not the best, nor most
+    assert high < (max(drawn) - min(drawn)) / 2  # and the rest fill more than twice the height they would
+    log = charts.loss_figure([run], LABELS, log=True, smoothing=0.0, batches=True, title="Loss")
+    assert log.layout.yaxis.range is None  # the log axis shows every point
+    one = charts.loss_figure([a_run()], LABELS, log=False, smoothing=0.0, batches=True, title="Loss")
+    assert one.layout.yaxis.range is None  # a single run's drop from its first loss is the lesson: never cut
+
+
+@pytest.mark.parametrize("values", [[0.5, 0.4, 0.45, 0.42, 0.41, 0.4, 0.39, 0.4, 0.38, 0.37, 0.9], [1.0] * 12, [2.0]])
+def test_nothing_is_cut_where_nothing_stands_out(values):
+    assert charts.outlier_free_range(values) is None

@@ -393,6 +393,24 @@ def test_the_tricks_ladder_lists_each_trick_with_its_measured_change(lang, trick
     assert ladder.iloc[0, 2] == "" and ladder.iloc[3, 2].startswith("-")  # the embeddings' rung lowers the RMSE
 
 
+def test_a_korean_sweep_with_a_validation_share_keeps_the_member_best_on_validation():
+    at = train_page("ko")
+    at.radio(key="tr_source").set_value("diabetes").run()
+    at.selectbox(key="tr_sweep").set_value("lr")
+    at.select_slider(key="tr_val").set_value(0.2)
+    at.number_input(key="tr_epochs").set_value(2)
+    [b for b in at.button if b.label == "학습 시작"][0].click().run()
+    poll(at, lambda a: any(h.startswith("4.") for h in headers(a)), timeout=120)
+    members = [d.value for d in at.dataframe if "결과" in d.value.columns][0]
+    assert list(members.columns) == ["학습률(learning rate)", "테스트 MAE", "테스트 RMSE", "검증 RMSE", "결과"]
+    kept = members.loc[members["결과"] == "남김", "학습률(learning rate)"].tolist()
+    assert len(kept) == 1 and members["결과"].iloc[-1] == "발산: 멈춤"
+    why = [c.value for c in at.caption if "검증 RMSE가 가장 낮은" in c.value]
+    assert why and f"lr={kept[0]}" in why[0]  # the member it kept, and why
+    results = [d.value for d in at.dataframe if "모델" in d.value.columns][-1]
+    assert results["모델"].iloc[0] == f"내 MLP (lr={kept[0]})"
+
+
 def test_a_learning_rate_sweep_draws_each_rate_and_saves_the_best_as_one_model(checkpoint_folder):
     at = train_page()
     at.radio(key="tr_source").set_value("diabetes").run()
@@ -402,6 +420,15 @@ def test_a_learning_rate_sweep_draws_each_rate_and_saves_the_best_as_one_model(c
     poll(at, lambda a: any(h.startswith("4.") for h in headers(a)), timeout=120)
     names = [trace.name for trace in at.session_state["tr_live_figure"][1].data]
     assert {f"lr={lr:g}" for lr in (1e-4, 1e-3, 1.0)} <= set(names)  # one curve per rate, the diverged one too
+    members = [d.value for d in at.dataframe if "outcome" in d.value.columns][0]
+    assert members["Learning rate"].tolist() == ["0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "1"]
+    assert members["outcome"].iloc[-1] == "diverged: stopped" and members["test MAE"].isna().iloc[-1]
+    kept = members.loc[members["outcome"] == "kept"]
+    assert len(kept) == 1 and kept["test RMSE"].iloc[0] == members["test RMSE"].min()  # no validation: by test MSE
+    results = [d.value for d in at.dataframe if "model" in d.value.columns][-1]
+    assert results["model"].iloc[0] == f"your MLP (lr={kept['Learning rate'].iloc[0]})"  # the model it shows
+    assert results["MAE"].iloc[0] == pytest.approx(kept["test MAE"].iloc[0])
+    assert any("lowest test MSE" in c.value and "validation share" in c.value for c in at.caption)
     [i for i in at.text_input if i.label == "Checkpoint name"][0].set_value("swept")
     [b for b in at.button if b.label == "Save"][0].click().run()
     saved = checkpoint.load(checkpoint_folder / "sessions" / at.session_state["owner"] / "swept.pt")
