@@ -128,17 +128,19 @@ def _member_traces(run, axis: str, smoothing: float, labels: dict) -> tuple[list
     return data, values
 
 
-def outlier_free_range(values, share: float = 0.95) -> list[float] | None:
-    """A linear y axis's range that ignores outliers, as TensorBoard's scalars do by default: from the lowest value
-    to a little above the ``share`` quantile, where the highest values would stretch the axis to more than twice
-    that; None (autorange) where nothing stands out so far. The lowest values are never cut: they are the best."""
+def outlier_free_range(values, factor: float = 10.0) -> list[float] | None:
+    """A linear y axis's range that ignores outliers, as TensorBoard's scalars do by default: values more than
+    ``factor`` times the upper quartile of all (a loss that jumped a hundredfold, not the slowest member's start)
+    lie above the axis; None (autorange) where there are none. The lowest values are never cut: they are the best."""
     finite = [float(v) for v in values if v is not None and math.isfinite(v)]
     if len(finite) < 10:
         return None
-    lo, hi, top = min(finite), float(np.quantile(finite, share)), max(finite)
-    if top - lo <= 2 * (hi - lo) or hi <= lo:
+    fence = factor * float(np.quantile(finite, 0.75))
+    kept = [v for v in finite if v <= fence]
+    if len(kept) == len(finite) or fence <= 0:
         return None
-    pad = 0.05 * (hi - lo)
+    lo, hi = min(kept), max(kept)
+    pad = 0.05 * (hi - lo) or 0.05 * abs(hi)
     return [lo - pad, hi + pad]
 
 
