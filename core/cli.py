@@ -172,6 +172,7 @@ def cmd_train(args) -> int:
     from core import checkpoint
     from core.training.baselines import baselines
     from core.training.callbacks import ProgressBar
+    from core.training.script import sweep_member
     from core.training.trainer import TrainConfig, Trainer, config_dict
 
     _threads(args)
@@ -194,6 +195,8 @@ def cmd_train(args) -> int:
                                              train_config=config_dict(train_config), prepared=prepared,
                                              result=result), args.out)
     summary = cli_text.train_summary(table, prepared, result, saved, None if args.no_baselines else baselines(prepared))
+    if sweep:  # the script of the member kept, the model saved: a sweep trains it exactly as that run
+        model_config, train_config = sweep_member(model_config, train_config, result.metrics["best_value"])
     summary |= _write_code(args, prepared, model_config, train_config)
     if args.onnx:
         summary["onnx"] = _export(checkpoint.load(saved), args.onnx)

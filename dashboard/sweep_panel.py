@@ -11,6 +11,8 @@ import math
 import pandas as pd
 import streamlit as st
 
+from core.training.script import sweep_member
+from dashboard import runs
 from dashboard.i18n import N_, _, message_text
 
 SETTINGS = {"lr": N_("Learning rate"), "weight_decay": N_("Weight decay"), "seed": N_("Seed")}
@@ -65,3 +67,22 @@ def sweep_panel(run, n_val: int) -> None:
         st.caption(_("Kept {member}, the member with the lowest test MSE. Chosen by the test rows, its "
                      "test errors flatter it: give the recipe a validation share for an honest pick. A member that "
                      "diverged was stopped where it did; the others trained on.", member=member))
+
+
+def script_member(model_config, train_config):
+    """The configs of the sweep member the page's script trains, and a caption that says which: the member the
+    finished sweep on show kept, else the form's own value of the swept setting."""
+    run = runs.current()
+    done = run is not None and run.result is not None and run.result.sweep and \
+        run.settings.get("sweep") == train_config.sweep
+    model_config, one = sweep_member(model_config, train_config, run.result.metrics["best_value"] if done else None)
+    member = f"{train_config.sweep}={getattr(one, train_config.sweep):g}"
+    if done:
+        st.caption(_("A sweep trains one model per value; this script trains the one it kept, {member}, exactly as "
+                     "the sweep did (on the CPU to the last bit). Change that value in the script for another "
+                     "member.", member=member))
+    else:
+        st.caption(_("A sweep trains one model per value; this script trains one of them, {member} (the form's own "
+                     "value): set it to any of the sweep's values for that member, exactly as the sweep trains it.",
+                     member=member))
+    return model_config, one

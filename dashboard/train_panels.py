@@ -16,7 +16,7 @@ from core.training.optim import OPTIMIZERS
 from core.training.presets import PRESETS, split
 from core.training.script import COMMENTS, comments_in, training_script
 from core.training.trainer import TrainConfig
-from dashboard import datasets, presets_panel, recipe_panel, state, toy_panel
+from dashboard import datasets, presets_panel, recipe_panel, state, sweep_panel, toy_panel
 from dashboard.i18n import N_, _, message_text, show_error
 
 SOURCE_LABELS = {"california": N_("California housing (the lecture's)"), "diabetes": N_("Diabetes (bundled, offline)"),
@@ -320,6 +320,8 @@ def code_panel(prepared, source: str, choices: Choices, seed: int) -> None:
             model, train = choices.configs(prepared.shape, seed)
         except PlaygroundError:
             model, train = Choices().configs(prepared.shape, seed)
+        if train.sweep:  # the script trains one member, a run of its own
+            model, train = sweep_panel.script_member(model, train)
         csv = source == "csv"
         if prepared.task == "classify":  # the same points or file, CrossEntropyLoss on the logits
             script = classifier_script(prepared.info, model, train, csv_path=prepared.info["name"] if csv else None)

@@ -9,6 +9,7 @@ and ``torch.randperm`` then draws the same shuffles (tests/training/test_script.
 
 import re
 import textwrap
+from dataclasses import replace
 
 from core.data import BUILTIN
 from core.errors import N_, ConfigError
@@ -127,6 +128,15 @@ def _scheduler_lines(train_config: TrainConfig) -> str:
     ])
 
 
+def sweep_member(model_config: ModelConfig, train_config: TrainConfig, value: float | None = None):
+    """A sweep's member ``value`` of its swept setting (None: the config's own value of it) as a run of its own: a
+    sweep trains each member exactly as that run (on the CPU to the last bit), so that run's script repeats it."""
+    if not train_config.sweep:
+        return model_config, train_config
+    own = {} if value is None else {train_config.sweep: int(value) if train_config.sweep == "seed" else float(value)}
+    return replace(model_config, ensemble=1), replace(train_config, sweep="", sweep_values=(), **own)
+
+
 def _left_out(model_config: ModelConfig) -> list[str]:
     """The app's settings this script does not write out: its numbers then differ from the app's."""
     out = []
@@ -146,6 +156,7 @@ def training_script(data_source: str, target: str | None, model_config: ModelCon
     ``csv_path``, else ``data_source`` if it ends in .csv, else "data.csv", is the file the script reads).
     """
     data_imports, data_settings, load = _data_section(data_source, target, csv_path)
+    model_config, train_config = sweep_member(model_config, train_config)  # a sweep: the member of its own value
     tc, validation = train_config, val_size > 0
     scalers = ["StandardScaler"] + {"quantile": ["QuantileTransformer"], "robust": ["RobustScaler"]}.get(
         feature_transform, [])

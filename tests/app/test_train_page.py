@@ -429,6 +429,10 @@ def test_a_learning_rate_sweep_draws_each_rate_and_saves_the_best_as_one_model(c
     assert results["model"].iloc[0] == f"your MLP (lr={kept['Learning rate'].iloc[0]})"  # the model it shows
     assert results["MAE"].iloc[0] == pytest.approx(kept["test MAE"].iloc[0])
     assert any("lowest test MSE" in c.value and "validation share" in c.value for c in at.caption)
+    member = f"lr={kept['Learning rate'].iloc[0]}"
+    assert any(f"this script trains the one it kept, {member}" in c.value for c in at.caption)
+    script = [c.value for c in at.code if "LEARNING_RATE = " in c.value][0]
+    assert f"LEARNING_RATE = {kept['Learning rate'].iloc[0]}\n" in script and "ensemble" not in script
     [i for i in at.text_input if i.label == "Checkpoint name"][0].set_value("swept")
     [b for b in at.button if b.label == "Save"][0].click().run()
     saved = checkpoint.load(checkpoint_folder / "sessions" / at.session_state["owner"] / "swept.pt")

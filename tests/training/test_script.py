@@ -232,3 +232,30 @@ def test_a_script_says_what_it_leaves_out():
     source = training_script("diabetes", None, ModelConfig(n_features=10, embedding="periodic", ensemble=4),
                              TrainConfig())
     assert "numerical embeddings or an ensemble, which this script leaves out" in source.replace("\n# ", " ")
+
+
+def test_a_sweeps_script_is_the_kept_members_run_and_repeats_it_to_a_millionth(tmp_path, capsys):
+    import json
+
+    from core.cli import main
+
+    script = tmp_path / "kept.py"
+    assert main(["train", "--dataset", "diabetes", "--epochs", "4", "--hidden", "32,32", "--sweep", "lr=3e-3,1e-2,1",
+                 "--quiet", "--no-baselines", "--json", "--out", str(tmp_path), "--script", str(script)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    kept = summary["best_value"]
+    assert kept in (3e-3, 1e-2) and [m["diverged"] for m in summary["sweep"]][-1]  # 1 diverged; not kept
+    source = script.read_text()
+    assert f"LEARNING_RATE = {kept!r}" in source and "ensemble" not in source  # one model, the kept member's rate
+    run = run_script(source, tmp_path)
+    assert printed(run, "MAE") == pytest.approx(summary["test_mae"], rel=1e-6)  # the saved model's figure
+
+
+def test_a_sweep_on_screen_gives_the_script_of_one_member_not_an_ensembles():
+    from core.training.script import sweep_member
+
+    sweep = TrainConfig(sweep="seed", sweep_values=(3.0, 4.0), lr=0.01)
+    model, train = sweep_member(ModelConfig(n_features=10, ensemble=2), sweep, 4.0)
+    assert (model.ensemble, train.sweep, train.seed, train.lr) == (1, "", 4, 0.01)
+    source = training_script("diabetes", None, ModelConfig(n_features=10, ensemble=2), sweep)
+    assert "SEED = 0" in source and "leaves out" not in source  # the form's own seed, and nothing left out
