@@ -437,3 +437,10 @@ def test_a_learning_rate_sweep_draws_each_rate_and_saves_the_best_as_one_model(c
     [b for b in at.button if b.label == "Save"][0].click().run()
     saved = checkpoint.load(checkpoint_folder / "sessions" / at.session_state["owner"] / "swept.pt")
     assert saved["model_config"]["ensemble"] == 1 and saved["train_config"]["sweep"] == "lr"  # the best member
+
+    at.selectbox(key="tr_sweep").set_value("")  # then one model: the comparison names the sweep's kept member
+    at.number_input(key="tr_epochs").set_value(1)
+    [b for b in at.button if b.label == "Start training"][0].click().run()
+    poll(at, lambda a: "Compare runs" in headers(a) and any("Finished: 1" in x.value for x in a.success), timeout=120)
+    compared = [d.value for d in at.dataframe if "member kept" in d.value.columns][0]
+    assert compared["member kept"].tolist()[0] == member and compared["member kept"].isna().tolist()[1]
