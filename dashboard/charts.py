@@ -112,7 +112,7 @@ def _member_traces(run, axis: str, smoothing: float, labels: dict) -> tuple[list
     name = run.settings.get("sweep", "lr")
     reports = [r for r in run.reports if "members" in r]
     for j, member in enumerate(run.history[-1]["members"]):
-        color, label = COLORS[j % len(COLORS)], f"{name}={member['value']:g}"
+        color, label = COLORS[j % len(COLORS)], member_label(name, member["value"])
         if reports:
             y = [r["members"][j] for r in reports]
             values += [v for v in y if v is not None]
@@ -128,6 +128,11 @@ def _member_traces(run, axis: str, smoothing: float, labels: dict) -> tuple[list
     return data, values
 
 
+def member_label(setting: str, value: float) -> str:
+    """A sweep member's name, in the legend and wherever the page names it: "lr=0.03"."""
+    return f"{setting}={value:g}"
+
+
 def outlier_free_range(values, factor: float = 10.0) -> list[float] | None:
     """A linear y axis's range that ignores outliers, as TensorBoard's scalars do by default: values more than
     ``factor`` times the upper quartile of all (a loss that jumped a hundredfold, not the slowest member's start)
@@ -137,7 +142,7 @@ def outlier_free_range(values, factor: float = 10.0) -> list[float] | None:
         return None
     fence = factor * float(np.quantile(finite, 0.75))
     kept = [v for v in finite if v <= fence]
-    if len(kept) == len(finite) or fence <= 0:
+    if fence <= 0 or len(kept) == len(finite):
         return None
     lo, hi = min(kept), max(kept)
     pad = 0.05 * (hi - lo) or 0.05 * abs(hi)

@@ -265,9 +265,8 @@ def compare_panel() -> None:
 def _compared(run) -> dict:
     """A run's test figures for the comparison table: a regressor's MAE and R², a classifier's accuracy."""
     metrics = run.result.metrics if run.result else {}
-    if run.result is not None and run.result.sweep:  # its figures are the kept member's: which one
-        return {_("member kept"): sweep_panel.kept_member(run), "MAE": metrics.get("test_mae"),
-                "R²": metrics.get("test_r2")}
     if "test_accuracy" in metrics:
         return {_("accuracy"): metrics["test_accuracy"], _("log loss"): metrics["test_log_loss"]}
-    return {"MAE": metrics.get("test_mae"), "R²": metrics.get("test_r2")}
+    # a sweep's figures are the member's it kept: which one
+    kept = {_("member kept"): sweep_panel.kept_member(run)} if run.result is not None and run.result.sweep else {}
+    return kept | {"MAE": metrics.get("test_mae"), "R²": metrics.get("test_r2")}

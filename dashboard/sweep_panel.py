@@ -13,13 +13,14 @@ import streamlit as st
 
 from core.training.script import sweep_member
 from dashboard import runs
+from dashboard.charts import member_label
 from dashboard.i18n import N_, _, message_text
 
 SETTINGS = {"lr": N_("Learning rate"), "weight_decay": N_("Weight decay"), "seed": N_("Seed")}
 
 
 def setting_name(run) -> str:
-    """The swept setting as the page's controls name it (学習률 in Korean: the glossary's words)."""
+    """The swept setting as the page's controls name it (학습률 in Korean: the glossary's words)."""
     return message_text(SETTINGS.get(run.settings.get("sweep", "lr"), SETTINGS["lr"]))
 
 
@@ -30,7 +31,7 @@ def kept_label(run) -> str:
 
 def kept_member(run) -> str:
     """The kept member as the chart's legend names it: "lr=0.03"."""
-    return f"{run.settings.get('sweep', 'lr')}={run.result.metrics['best_value']:g}"
+    return member_label(run.settings.get("sweep", "lr"), run.result.metrics["best_value"])
 
 
 def members_table(members: list, kept: int, setting: str) -> pd.DataFrame:
@@ -76,7 +77,7 @@ def script_member(model_config, train_config):
     done = run is not None and run.result is not None and run.result.sweep and \
         run.settings.get("sweep") == train_config.sweep
     model_config, one = sweep_member(model_config, train_config, run.result.metrics["best_value"] if done else None)
-    member = f"{train_config.sweep}={getattr(one, train_config.sweep):g}"
+    member = member_label(train_config.sweep, getattr(one, train_config.sweep))
     if done:
         st.caption(_("A sweep trains one model per value; this script trains the one it kept, {member}, exactly as "
                      "the sweep did (on the CPU to the last bit). Change that value in the script for another "
